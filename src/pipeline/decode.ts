@@ -1,0 +1,90 @@
+/** Turns a raw file's bytes into text, or says clearly why it can't be YAML. */
+import type { Problem } from "./types.js";
+
+export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+export type Decoded = { text: string } | { problem: Problem };
+
+export function decodeYamlText(
+  bytes: Uint8Array,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+  size = bytes.byteLength,
+): Decoded {
+  if (size > maxBytes) {
+    return {
+      problem: {
+        level: "error",
+        code: "file-too-large",
+        message: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit: not parsed`,
+        hint: "split it into several files in raw/",
+        line: 1,
+        column: 1,
+      },
+    };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return {
+      problem: {
+        level: "error",
+        code: "binary",
+        message: "file contains NUL bytes: binary content is not YAML",
+        ...lineAt(bytes, nul),
+      },
+    };
+  }
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    return {
+      problem: {
+        level: "error",
+        code: "encoding",
+        message: `file is not valid UTF-8 (byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, "0")} at offset ${at})`,
+        hint: "save the file as UTF-8",
+        ...lineAt(bytes, at),
+      },
+    };
+  }
+}
+
+function lineAt(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.byteLength) {
+    const b = bytes[i] ?? 0;
+    const length =
+      b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return i;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024
+    ? `${(n / 1024 / 1024).toFixed(1)} MiB`
+    : n >= 1024
+      ? `${(n / 1024).toFixed(1)} KiB`
+      : `${n} B`;
+}

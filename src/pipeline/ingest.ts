@@ -1,0 +1,215 @@
+/**
+ * The whole pure pipeline for one run: parse → validate → classify → normalize → plan,
+ * over the roots the shell discovered and read. Input and output are plain values.
+ */
+import { type CheckedDocument, checkDocument } from "./check-document.js";
+import { knownFromManagedPaths, referencesOf, unresolvedLevel } from "./crossref.js";
+import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
+import { compare, GITKEEP } from "./discover.js";
+import { gitBlobSha } from "./git-blob.js";
+import { toCanonicalYaml, unmanagedText } from "./normalize.js";
+import { type LoadedDocument, type YamlLoader, yamlLoader } from "./parse.js";
+import { archivePath, inboxOf, managedPath, unmanagedPath } from "./paths.js";
+import type {
+  DocumentReport,
+  FileReport,
+  IngestInput,
+  IngestResult,
+  KindCounts,
+  Plan,
+  PlannedWrite,
+  Problem,
+  RawFile,
+  RootInput,
+  RootReport,
+} from "./types.js";
+
+const encoder = new TextEncoder();
+
+/** One document on its way: where it goes and the bytes it becomes. */
+interface Candidate {
+  loaded: LoadedDocument;
+  checked: CheckedDocument;
+  report: DocumentReport;
+  bytes?: Uint8Array;
+}
+
+interface CheckedFile {
+  raw: RawFile;
+  report: FileReport;
+  candidates: Candidate[];
+}
+
+export function ingest(input: IngestInput, loader: YamlLoader = yamlLoader): IngestResult {
+  const plan: Plan = { writes: [], deletes: [] };
+  const roots = [...input.roots]
+    .sort((a, b) => compare(a.root, b.root))
+    .map((root) => ingestRoot(root, input, loader, plan));
+  return { plan, report: { sourceCommit: input.sourceCommit, roots } };
+}
+
+function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, plan: Plan): RootReport {
+  const options = input.options ?? {};
+  const files = [...root.raw]
+    .sort((a, b) => compare(a.path, b.path))
+    .map((raw) => checkFile(root.root, raw, loader, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES));
+
+  markClashes(files);
+  settleVerdicts(files);
+  checkReferences(root.root, files, input.current, options.strict ?? false);
+  settleVerdicts(files);
+
+  const counts: Record<string, KindCounts> = {};
+  let removedFromInbox = false;
+  for (const file of files) {
+    if (file.report.verdict === "rejected") continue;
+    for (const candidate of file.candidates) {
+      const { report, bytes } = candidate;
+      if (!report.outputPath || !bytes) continue;
+      const sha = gitBlobSha(bytes);
+      const existing = input.current.get(report.outputPath);
+      report.contentHash = sha;
+      report.action = existing === undefined ? "created" : existing === sha ? "unchanged" : "updated";
+      const kind = report.kind ?? "?";
+      counts[kind] ??= { created: 0, updated: 0, unchanged: 0 };
+      counts[kind][report.action]++;
+      if (report.action !== "unchanged")
+        plan.writes.push({ path: report.outputPath, bytes, reason: report.action });
+    }
+    if (options.archive !== false) {
+      const archived: PlannedWrite = {
+        path: archivePath(root.root, input.sourceCommit, file.raw.path),
+        reason: "archived",
+      };
+      if (file.raw.blobSha) archived.blobSha = file.raw.blobSha;
+      else archived.bytes = file.raw.bytes;
+      plan.writes.push(archived);
+      file.report.archivePath = archived.path;
+    }
+    plan.deletes.push(file.raw.path);
+    removedFromInbox = true;
+  }
+  if (removedFromInbox && !root.hasGitkeep) {
+    plan.writes.push({
+      path: `${inboxOf(root.root)}/${GITKEEP}`,
+      bytes: new Uint8Array(),
+      reason: "gitkeep",
+    });
+  }
+  return { root: root.root, files: files.map((f) => f.report), counts };
+}
+
+function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: number): CheckedFile {
+  const report: FileReport = { path: raw.path, root, verdict: "ingested", problems: [], documents: [] };
+  if (raw.blobSha) report.blobSha = raw.blobSha;
+  const decoded = decodeYamlText(raw.bytes, maxBytes, raw.size);
+  if ("problem" in decoded) {
+    report.problems.push(decoded.problem);
+    return { raw, report, candidates: [] };
+  }
+  const loaded = loader.load(decoded.text);
+  report.problems.push(...loaded.problems);
+  const candidates = loaded.documents.map((doc) => candidate(root, doc));
+  report.documents = candidates.map((c) => c.report);
+  if (loaded.documents.length === 0 && loaded.problems.length === 0) {
+    report.problems.push({
+      level: "notice",
+      code: "empty-file",
+      message: "the file has no YAML documents (empty or comments only): archived, nothing to ingest",
+      line: 1,
+      column: 1,
+    });
+  }
+  return { raw, report, candidates };
+}
+
+function candidate(root: string, loaded: LoadedDocument): Candidate {
+  const checked = checkDocument(loaded);
+  const report: DocumentReport = { index: loaded.index, line: loaded.start.line, problems: checked.problems };
+  if (checked.apiVersion) report.apiVersion = checked.apiVersion;
+  if (checked.kind) report.kind = checked.kind;
+  if (checked.name) report.name = checked.name;
+  const classified = checked.classified;
+  if (!classified) return { loaded, checked, report };
+  report.identity = classified.identity;
+  report.target = classified.target;
+  if (classified.target === "managed") {
+    report.outputPath = managedPath(root, classified.hedgehog, classified.identity.name);
+    const text = toCanonicalYaml(classified.object);
+    report.object = classified.object;
+    return { loaded, checked, report, bytes: encoder.encode(text) };
+  }
+  report.outputPath = unmanagedPath(root, classified.identity.kind, classified.identity.name);
+  return { loaded, checked, report, bytes: encoder.encode(unmanagedText(loaded.source)) };
+}
+
+/** Two documents that would write the same file (same identity) clash: both files are held back. */
+function markClashes(files: CheckedFile[]): void {
+  const byPath = new Map<string, { file: CheckedFile; candidate: Candidate }[]>();
+  for (const file of files) {
+    for (const c of file.candidates) {
+      if (!c.report.outputPath) continue;
+      const list = byPath.get(c.report.outputPath) ?? [];
+      list.push({ file, candidate: c });
+      byPath.set(c.report.outputPath, list);
+    }
+  }
+  for (const [path, list] of byPath) {
+    if (list.length < 2) continue;
+    for (const { candidate } of list) {
+      const others = list
+        .filter((o) => o.candidate !== candidate)
+        .map((o) => `${o.file.raw.path}:${o.candidate.loaded.start.line}`);
+      candidate.report.problems.push({
+        level: "error",
+        code: "identity-clash",
+        message: `${candidate.report.kind} "${candidate.report.name}" is also defined at ${others.join(", ")} (both would write ${path})`,
+        hint: "keep one definition of each resource per push",
+        line: candidate.loaded.start.line,
+        column: candidate.loaded.start.column,
+      });
+    }
+  }
+}
+
+/** A file is ingested only when it and every document in it are free of errors. */
+function settleVerdicts(files: CheckedFile[]): void {
+  const hasError = (problems: Problem[]) => problems.some((p) => p.level === "error");
+  for (const file of files) {
+    const { report } = file;
+    const rejected = hasError(report.problems) || report.documents.some((d) => hasError(d.problems));
+    report.verdict = rejected ? "rejected" : report.documents.length === 0 ? "empty" : "ingested";
+  }
+}
+
+function checkReferences(
+  root: string,
+  files: CheckedFile[],
+  current: ReadonlyMap<string, string>,
+  strict: boolean,
+): void {
+  const known = knownFromManagedPaths(root, current.keys());
+  for (const file of files) {
+    if (file.report.verdict !== "ingested") continue;
+    for (const c of file.candidates)
+      if (c.report.kind && c.report.name) known.add(`${c.report.kind}/${c.report.name}`);
+  }
+  for (const file of files) {
+    if (file.report.verdict !== "ingested") continue;
+    for (const c of file.candidates) {
+      if (c.checked.classified?.target !== "managed") continue;
+      for (const ref of referencesOf(c.checked.classified.hedgehog.kind, c.checked.classified.object)) {
+        if (known.has(`${ref.kind}/${ref.name}`)) continue;
+        const position = c.loaded.positionOf(ref.path);
+        c.report.problems.push({
+          level: unresolvedLevel(strict),
+          code: "unresolved-reference",
+          message: `${ref.kind} "${ref.name}" (${ref.path.join(".")}) is neither in managed/ nor in this push`,
+          hint: strict ? "add it to raw/ or turn strict mode off" : "add it to raw/ if the fabric needs it",
+          path: ref.path,
+          ...position,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Parse step: bytes → YAML 1.2 documents with positions. Everything here sits behind
+ * the small `YamlLoader` interface so a faster loader can take the common case later.
+ */
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+} from "yaml";
+import type { JsonPath, Problem } from "./types.js";
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface LoadedDocument {
+  /** 0-based index among the non-empty documents of the file. */
+  index: number;
+  start: Position;
+  /** The plain JSON-like value (YAML 1.2 core schema: MACs, `on`, `22:22` stay strings). */
+  value: unknown;
+  /** The document's own source text, without `---`/`...` markers (kept as written for unmanaged/). */
+  source: string;
+  /** Best-effort position of a path inside the document (the key, for map entries). */
+  positionOf(path: JsonPath): Position;
+}
+
+export interface LoadedFile {
+  documents: LoadedDocument[];
+  /** Problems that stop the file: syntax errors, duplicate keys, alias bombs. */
+  problems: Problem[];
+}
+
+export interface YamlLoader {
+  load(text: string): LoadedFile;
+}
+
+/** Aliases expanded per document before we call it a resource-exhaustion attack. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The reference loader: the `yaml` package, strict about duplicate keys, with line numbers. */
+export const yamlLoader: YamlLoader = {
+  load(text) {
+    const lineCounter = new LineCounter();
+    const docs = parseAllDocuments(text, {
+      version: "1.2",
+      schema: "core",
+      uniqueKeys: true,
+      merge: false,
+      prettyErrors: false,
+      lineCounter,
+    });
+    const at = (offset: number): Position => {
+      const { line, col } = lineCounter.linePos(offset);
+      return { line, column: col };
+    };
+    const problems: Problem[] = [];
+    const documents: LoadedDocument[] = [];
+    // parseAllDocuments returns an EmptyStream (array-like with no documents) for empty input.
+    for (const doc of Array.from(docs)) {
+      const before = problems.length;
+      for (const error of doc.errors) {
+        const pos = at(error.pos[0]);
+        problems.push({
+          level: "error",
+          code: error.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax",
+          message: firstLine(error.message),
+          hint: error.code === "DUPLICATE_KEY" ? "each key may appear once in a mapping" : undefined,
+          ...pos,
+        });
+      }
+      if (problems.length > before) continue;
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch (error) {
+        const alias = error instanceof ReferenceError && /alias/i.test(error.message);
+        problems.push({
+          level: "error",
+          code: alias ? "alias-limit" : "yaml-syntax",
+          message: alias
+            ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refusing to expand`
+            : firstLine(String((error as Error).message)),
+          hint: alias ? "write the values out instead of nesting anchors and aliases" : undefined,
+          ...at(doc.range[0]),
+        });
+        continue;
+      }
+      if (value === null || value === undefined) continue; // empty or comment-only document
+      documents.push(loadedDocument(doc, documents.length, value, text, at));
+    }
+    return { documents, problems };
+  },
+};
+
+function loadedDocument(
+  doc: Document.Parsed,
+  index: number,
+  value: unknown,
+  text: string,
+  at: (offset: number) => Position,
+): LoadedDocument {
+  const contents = doc.contents as Node | null;
+  const startOffset = contents?.range?.[0] ?? doc.range[0];
+  const endOffset = doc.range[1];
+  return {
+    index,
+    start: at(startOffset),
+    value,
+    source: text.slice(startOffset, endOffset),
+    positionOf(path) {
+      return at(offsetOf(contents, path) ?? startOffset);
+    },
+  };
+}
+
+/** Walks the AST along a path; returns the offset of the deepest node found (a key for map entries). */
+function offsetOf(root: Node | null, path: JsonPath): number | undefined {
+  let node: unknown = root;
+  let offset = root?.range?.[0];
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      if (!pair) break;
+      const key = pair.key as Node;
+      offset = key.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]?.trim() ?? message;
+}
