@@ -1,0 +1,151 @@
+/**
+ * Opens the database: real Postgres when a URL is given (DATABASE_URL), otherwise an embedded
+ * PGlite under a data folder so `npm start` needs no server. Both speak the same SQL; the same
+ * migrations and queries run on either.
+ */
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
+import { CamelCasePlugin, Kysely, type KyselyConfig, PostgresDialect } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; empty or absent means embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data folder (default `.data/pglite` under the cwd); `memory://` keeps it in memory. */
+  dataDir?: string;
+  /**
+   * Schema to work in (created if missing; becomes the search_path). For sharing one database
+   * between deployments, and for tests that must not collide.
+   */
+  schema?: string;
+  /** Kysely's query log hook (e.g. to count round trips). */
+  log?: KyselyConfig["log"];
+  /** Maximum pooled connections on Postgres (default 10). The repository lock uses its own connection. */
+  maxConnections?: number;
+}
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+/** What the lock needs to know about a database opened here. */
+export interface DatabaseInfo {
+  kind: DatabaseKind;
+  /** A fresh connection outside the pool (Postgres only), for holding a session-level advisory lock. */
+  newSessionClient?: () => pg.Client;
+}
+
+export const DEFAULT_DATA_DIR = ".data/pglite";
+
+const INT8_OID = 20;
+
+/** int8 → number, refusing to round (ids and counts stay far below 2^53). */
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`int8 value ${text} does not fit a JS number`);
+  return value;
+}
+
+// Keyed by the dialect adapter, which a Kysely instance shares with everything derived from it
+// (transactions, withPlugin), so a transaction finds its database's info too.
+const registry = new WeakMap<object, DatabaseInfo>();
+
+/** How a database from openDatabase() was opened; throws for a Kysely instance made elsewhere. */
+export function databaseInfo(db: Kysely<Database>): DatabaseInfo {
+  const info = registry.get(db.getExecutor().adapter);
+  if (!info) throw new Error("this Kysely instance was not created by openDatabase()");
+  return info;
+}
+
+function checkSchemaName(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`invalid schema name ${JSON.stringify(schema)}: use lowercase letters, digits and _`);
+  }
+  return schema;
+}
+
+/** The URL without its password, for error messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparsable DATABASE_URL)";
+  }
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+  const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
+  const plugins = [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
+
+  if (options.databaseUrl) {
+    const url = options.databaseUrl;
+    const clientConfig: pg.ClientConfig = {
+      connectionString: url,
+      application_name: "gitops-ingest",
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      // pg returns int8 as a string by default; see parseInt8.
+      types: {
+        getTypeParser: ((oid: number, format?: "text" | "binary") =>
+          oid === INT8_OID
+            ? parseInt8
+            : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+      },
+    };
+    const pool = new pg.Pool({ ...clientConfig, max: options.maxConnections ?? 10 });
+    // An idle connection that dies is dropped by the pool; without a listener it would crash the process.
+    pool.on("error", () => {});
+    try {
+      if (schema) {
+        await pool.query(`create schema if not exists ${schema}`).catch(async (error: unknown) => {
+          // Two instances creating the schema at once: the loser sees a duplicate error.
+          const exists = await pool.query("select 1 from pg_namespace where nspname = $1", [schema]);
+          if (exists.rowCount === 0) throw error;
+        });
+      } else {
+        await pool.query("select 1");
+      }
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw new Error(`cannot connect to Postgres at ${redact(url)}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins, log: options.log });
+    registry.set(db.getExecutor().adapter, {
+      kind: "postgres",
+      newSessionClient: () => {
+        const client = new pg.Client(clientConfig);
+        client.on("error", () => {});
+        return client;
+      },
+    });
+    return { db, kind: "postgres", close: () => db.destroy() };
+  }
+
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const inMemory = dataDir.startsWith("memory://");
+  const location = inMemory ? dataDir : resolve(dataDir);
+  if (!inMemory) await mkdir(location, { recursive: true });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(location, { parsers: { [pgliteTypes.INT8]: parseInt8 } });
+  } catch (error) {
+    throw new Error(`cannot open the embedded database in ${location}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  // PGlite has a single session, so a plain SET holds for every later query.
+  if (schema) await pglite.exec(`create schema if not exists ${schema}; set search_path to ${schema}`);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins, log: options.log });
+  registry.set(db.getExecutor().adapter, { kind: "pglite" });
+  return { db, kind: "pglite", close: () => db.destroy() };
+}

@@ -1,0 +1,37 @@
+/** Reads a commit's whole tree as a flat list of files (blobs), in as few requests as GitHub allows. */
+import type { Octokit, RepoRef, TreeEntry } from "./types.js";
+
+export interface CommitTree {
+  commitSha: string;
+  treeSha: string;
+  files: TreeEntry[];
+}
+
+export async function readCommitTree(
+  octokit: Octokit,
+  repo: RepoRef,
+  commitSha: string,
+): Promise<CommitTree> {
+  const commit = await octokit.rest.git.getCommit({ ...repo, commit_sha: commitSha });
+  const treeSha = commit.data.tree.sha;
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha, recursive: "1" });
+  // A truncated recursive listing (very large repositories) is completed folder by folder.
+  const entries = data.truncated ? await walkTree(octokit, repo, treeSha, "") : (data.tree as TreeEntry[]);
+  return { commitSha, treeSha, files: entries.filter((e) => e.type === "blob") };
+}
+
+async function walkTree(
+  octokit: Octokit,
+  repo: RepoRef,
+  treeSha: string,
+  prefix: string,
+): Promise<TreeEntry[]> {
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha });
+  const out: TreeEntry[] = [];
+  for (const entry of data.tree as TreeEntry[]) {
+    const path = prefix + entry.path;
+    if (entry.type === "tree") out.push(...(await walkTree(octokit, repo, entry.sha, `${path}/`)));
+    else out.push({ ...entry, path });
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+/** Name formats the fabric relies on, for names written as references inside a spec. */
+import type { JsonPath } from "../../types.js";
+import { type Findings, pathText, show } from "./helpers.js";
+
+/** Go's ValidateObjectMetadata: lowercase RFC 1123 subdomain. */
+export const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Name limit of VPC, External and IPv4Namespace (the VRF name built from it must fit 15 characters). */
+export const SHORT_NAME_MAX = 11;
+
+/** How GatewayPeering and VPCInfo name an External: "ext.<name>". */
+export const EXTERNAL_PREFIX = "ext.";
+
+/**
+ * Warns about a reference that no valid object can answer to (bad characters, too long): a typo
+ * that would otherwise only show up as "not found" once applied. A warning, as it is really a
+ * cross-object rule (`strict` makes it an error); existence itself is checked elsewhere.
+ */
+export function checkReference(
+  out: Findings,
+  value: unknown,
+  path: JsonPath,
+  kind: string,
+  maxLength = 253,
+): void {
+  if (typeof value !== "string" || value === "") return;
+  if (OBJECT_NAME.test(value) && value.length <= maxLength) return;
+  out.warning(
+    "reference-invalid",
+    path,
+    `${pathText(path)} ${show(value)} is not a valid ${kind} name (lowercase RFC 1123, at most ${maxLength} characters)`,
+    `check the spelling of the ${kind} name`,
+  );
+}
+
+/** Subnet keys become label values and part of the DHCPSubnet name "<vpc>--<subnet>". */
+const SUBNET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function checkSubnetName(out: Findings, name: string, path: JsonPath): void {
+  if (SUBNET_NAME.test(name) && name.length <= 63) return;
+  out.warning(
+    "subnet-name",
+    path,
+    `${pathText(path)}: subnet name ${show(name)} is not a DNS label (lowercase letters, digits and '-', at most 63)`,
+    "rename the subnet, e.g. web-servers: it is used in labels and generated object names",
+  );
+}

@@ -1,0 +1,180 @@
+/**
+ * End-to-end harness: the GitHub stand-in (a real bare git repository behind HTTP) plus the app
+ * started the way `npm start` starts it, talking over HTTP. Webhooks are signed and POSTed.
+ */
+import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+import type { Started } from "../../src/server.js";
+import { start } from "../../src/server.js";
+import { type CheckRunRecord, gitIn, pushFiles, type Standin, startStandin } from "./github-standin/index.js";
+
+export const OWNER = "netops";
+export const REPO = "fabric";
+export const REPO_ID = 4242;
+export const INSTALLATION_ID = 1;
+export const SECRET = "webhook-secret-for-tests";
+
+/** One RSA key for every test app (Probot signs its JWTs with it; generating one per test is slow). */
+const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+  type: "pkcs1",
+  format: "pem",
+}) as string;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Harness {
+  gh: Standin;
+  app: Started;
+  appUrl: string;
+  /** Commits files with real git on the branch (null deletes), POSTs the signed push, waits for the app. */
+  push(
+    files: Record<string, string | Uint8Array | null>,
+    message?: string,
+    options?: { branch?: string },
+  ): Promise<PushResult>;
+  /** POSTs a signed webhook; resolves with the HTTP status once the app has handled it. */
+  deliver(event: string, payload: unknown, delivery?: string): Promise<number>;
+  pushPayload(
+    before: string,
+    after: string,
+    files: string[],
+    options?: { branch?: string; sender?: string; message?: string },
+  ): unknown;
+  checkRunsFor(sha: string): CheckRunRecord[];
+  /** The completed check runs on a commit, waiting (bounded) for the app to finish. */
+  waitForChecks(sha: string, count?: number): Promise<CheckRunRecord[]>;
+  head(branch?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface PushResult {
+  before: string;
+  after: string;
+  status: number;
+  delivery: string;
+}
+
+export interface HarnessOptions {
+  /** Database: a DATABASE_URL, or the embedded one in memory (default). */
+  databaseUrl?: string;
+  dataDir?: string;
+  env?: Record<string, string>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const gh = await startStandin({ owner: OWNER, repo: REPO, installationId: INSTALLATION_ID });
+  const port = await freePort();
+  const env: Record<string, string> = {
+    APP_ID: "12345",
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: SECRET,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    GHE_HOST: gh.url.replace(/^http:\/\//, ""),
+    GHE_PROTOCOL: "http",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal",
+    NODE_ENV: "test",
+    ...options.env,
+  };
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  else env.DATA_DIR = options.dataDir ?? "memory://";
+  // Production waits 1 s between writes and whole seconds on retry-after; tests shrink both.
+  const app = await start({ env, octokit: { retryAfterBaseValue: 5, writeMinTime: 0 } });
+  const appUrl = `http://127.0.0.1:${port}`;
+
+  const deliver = async (event: string, payload: unknown, delivery = randomUUID()) => {
+    const body = JSON.stringify(payload);
+    const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+    const response = await fetch(`${appUrl}/api/github/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": event,
+        "x-github-delivery": delivery,
+        "x-hub-signature-256": signature,
+        "user-agent": "GitHub-Hookshot/test",
+      },
+      body,
+    });
+    await response.text();
+    return response.status;
+  };
+
+  const head = async (branch = "main") => (await gitIn(gh, "rev-parse", `refs/heads/${branch}`)).trim();
+
+  const pushPayload: Harness["pushPayload"] = (before, after, files, opts = {}) => ({
+    ref: `refs/heads/${opts.branch ?? "main"}`,
+    before,
+    after,
+    created: before === "0".repeat(40),
+    deleted: after === "0".repeat(40),
+    forced: false,
+    repository: {
+      id: REPO_ID,
+      node_id: "R_1",
+      name: REPO,
+      full_name: `${OWNER}/${REPO}`,
+      private: false,
+      owner: { login: OWNER, id: 1, type: "Organization" },
+      default_branch: "main",
+    },
+    installation: { id: INSTALLATION_ID, node_id: "I_1" },
+    sender: { login: opts.sender ?? "alice", id: 7, type: opts.sender?.endsWith("[bot]") ? "Bot" : "User" },
+    pusher: { name: opts.sender ?? "alice", email: "alice@example.com" },
+    commits: [
+      { id: after, message: opts.message ?? "push", added: files, modified: [], removed: [], distinct: true },
+    ],
+    head_commit: { id: after, message: opts.message ?? "push", added: files, modified: [], removed: [] },
+  });
+
+  return {
+    gh,
+    app,
+    appUrl,
+    deliver,
+    pushPayload,
+    head,
+    async push(files, message = "add fabric files", opts = {}) {
+      const branch = opts.branch ?? "main";
+      const before = await gitIn(gh, "rev-parse", "--verify", "--quiet", `refs/heads/${branch}`).catch(() =>
+        "0".repeat(40),
+      );
+      const after = await pushFiles(gh, branch, files, message);
+      const delivery = randomUUID();
+      const status = await deliver(
+        "push",
+        pushPayload(before || "0".repeat(40), after, Object.keys(files), { branch, message }),
+        delivery,
+      );
+      return { before, after, status, delivery };
+    },
+    checkRunsFor(sha) {
+      return gh.checkRuns().filter((c) => c.head_sha === sha);
+    },
+    async waitForChecks(sha, count = 1) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const done = gh.checkRuns().filter((c) => c.head_sha === sha && c.status === "completed");
+        if (done.length >= count) return done;
+        if (Date.now() > deadline) throw new Error(`no completed check run on ${sha} after 20 s`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async stop() {
+      await app.stop();
+      await gh.close();
+    },
+  };
+}
+
+export { gitIn, pushFiles };
