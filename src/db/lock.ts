@@ -4,7 +4,8 @@
  *
  * Postgres: a session-level advisory lock, held on a connection of its own (outside the pool, so
  * holding many locks can never starve the queries run under them). If the instance dies, Postgres
- * ends the session and the lock is released by itself.
+ * ends the session and the lock is released by itself. (Conversely, if that connection drops while
+ * `fn` runs, the lock is gone early; the imports' unique key still keeps every record single.)
  *
  * PGlite: one process owns the data folder and PGlite has a single session, so an advisory lock
  * would always be granted; the in-process queue below is the whole lock. (Do not open one PGlite

@@ -8,7 +8,7 @@
  * drivers (see connect.ts), which throws rather than round an integer beyond 2^53. GitHub ids
  * are far below that, so one representation, `number`, is used throughout.
  */
-import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from "kysely";
 import type { FileVerdict, Problem, ResourceAction } from "../pipeline/types.js";
 
 /** A timestamptz the database fills in (default now()). */
@@ -131,7 +131,7 @@ export interface ImportResourcesTable {
   action: ResourceAction;
   /** Repository-relative path under managed/ or unmanaged/. */
   path: string;
-  /** SHA-256 (hex) of the normalized bytes. */
+  /** Git blob SHA of the written bytes (what `git hash-object` gives for the file). */
   contentHash: string | null;
   /** The normalized object; kept so a crash-recovered commit can still update the current state. */
   object: JsonColumn;
@@ -181,4 +181,3 @@ export type ResourceRow = Selectable<ResourcesTable>;
 
 export type NewImportFile = Insertable<ImportFilesTable>;
 export type NewImportResource = Insertable<ImportResourcesTable>;
-export type ImportUpdate = Updateable<ImportsTable>;

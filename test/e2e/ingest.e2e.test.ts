@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { getImport, listImports } from "../../src/db/imports.js";
 import { listResources } from "../../src/db/resources.js";
-import { FABRIC_ROOT, manyVpcFiles, RAW, SAMPLE_COUNTS, sampleInbox, vpcYaml } from "../support/fabric.js";
 import { gitIn, type Harness, pushFiles, REPO_ID, startHarness } from "../support/e2e.js";
+import { FABRIC_ROOT, manyVpcFiles, RAW, SAMPLE_COUNTS, sampleInbox, vpcYaml } from "../support/fabric.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -51,7 +51,9 @@ describe("a push into raw/", () => {
     const short = pushed.after.slice(0, 7);
     for (const path of Object.keys(sampleInbox())) {
       const archived = `${FABRIC_ROOT}/archive/${short}/${path.slice(RAW.length + 1)}`;
-      expect(await gitIn(h.gh, "rev-parse", `${head}:${archived}`)).toBe(await gitIn(h.gh, "rev-parse", `${pushed.after}:${path}`));
+      expect(await gitIn(h.gh, "rev-parse", `${head}:${archived}`)).toBe(
+        await gitIn(h.gh, "rev-parse", `${pushed.after}:${path}`),
+      );
     }
     expect(await lsTree(head, RAW)).toEqual([`${RAW}/.gitkeep`]);
     await gitIn(h.gh, "fsck", "--strict");
@@ -67,7 +69,12 @@ describe("a push into raw/", () => {
     // The database knows it too.
     const db = h.app.database.db;
     const [imported] = await listImports(db, { repo: REPO_ID });
-    expect(imported).toMatchObject({ status: "committed", ingestionCommit: head, sourceCommit: pushed.after, resourcesCreated: 48 });
+    expect(imported).toMatchObject({
+      status: "committed",
+      ingestionCommit: head,
+      sourceCommit: pushed.after,
+      resourcesCreated: 48,
+    });
     const detail = await getImport(db, imported?.id ?? 0);
     expect(detail?.files).toHaveLength(3);
     expect(detail?.resources).toHaveLength(48);
@@ -114,12 +121,19 @@ describe("a push into raw/", () => {
     const [check] = await h.waitForChecks(pushed.after);
     const head = await h.head();
     expect(await gitIn(h.gh, "show", `${head}:${RAW}/bad.yaml`)).toBe(bad.trimEnd());
-    expect(await gitIn(h.gh, "rev-parse", `${head}:${RAW}/bad.yaml`)).toBe(await gitIn(h.gh, "rev-parse", `${pushed.after}:${RAW}/bad.yaml`));
+    expect(await gitIn(h.gh, "rev-parse", `${head}:${RAW}/bad.yaml`)).toBe(
+      await gitIn(h.gh, "rev-parse", `${pushed.after}:${RAW}/bad.yaml`),
+    );
     expect(await lsTree(head, `${FABRIC_ROOT}/managed`)).toHaveLength(48);
     expect(check?.conclusion).toBe("failure");
     expect(check?.output.title).toBe("1 of 4 files rejected");
     expect(check?.annotations).toContainEqual(
-      expect.objectContaining({ path: `${RAW}/bad.yaml`, start_line: 11, end_line: 11, annotation_level: "failure" }),
+      expect.objectContaining({
+        path: `${RAW}/bad.yaml`,
+        start_line: 11,
+        end_line: 11,
+        annotation_level: "failure",
+      }),
     );
     expect(check?.output.summary).toContain(`${RAW}/bad.yaml`);
   });
@@ -160,7 +174,10 @@ describe("a push into raw/", () => {
   });
 
   it("reports a GitHub outage in the check run and leaves the branch untouched", async () => {
-    h.gh.failNext({ method: "POST", path: /\/git\/commits$/, times: 4 }, { status: 500, body: { message: "Server Error" } });
+    h.gh.failNext(
+      { method: "POST", path: /\/git\/commits$/, times: 4 },
+      { status: 500, body: { message: "Server Error" } },
+    );
     const pushed = await h.push(sampleInbox());
     const [check] = await h.waitForChecks(pushed.after);
     expect(await h.head()).toBe(pushed.after);
@@ -170,12 +187,19 @@ describe("a push into raw/", () => {
     expect(imported?.status).toBe("failed");
 
     // The 4 faults covered the first try and plugin-retry's 3 retries; GitHub is back: a re-run ingests.
-    expect(h.gh.requests.filter((r) => r.path.endsWith("/git/commits") && r.method === "POST").map((r) => r.status)).toEqual([
-      500, 500, 500, 500,
-    ]);
+    expect(
+      h.gh.requests
+        .filter((r) => r.path.endsWith("/git/commits") && r.method === "POST")
+        .map((r) => r.status),
+    ).toEqual([500, 500, 500, 500]);
     const rerun = {
       action: "rerequested",
-      check_run: { id: check?.id, name: "gitops-ingest", head_sha: pushed.after, check_suite: { head_branch: "main" } },
+      check_run: {
+        id: check?.id,
+        name: "gitops-ingest",
+        head_sha: pushed.after,
+        check_suite: { head_branch: "main" },
+      },
       repository: (h.pushPayload(pushed.before, pushed.after, []) as { repository: unknown }).repository,
       installation: { id: 1 },
       sender: { login: "alice", type: "User" },
@@ -191,7 +215,10 @@ describe("a push into raw/", () => {
       { method: "POST", path: /\/git\/trees$/, times: 1 },
       {
         status: 403,
-        body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+        body: {
+          message:
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        },
         headers: { "retry-after": "1" },
       },
     );
