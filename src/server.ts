@@ -1,6 +1,6 @@
 /**
  * `npm start`: the Probot server with the standard environment (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET,
- * PORT, HOST, LOG_LEVEL, GHE_HOST, GHE_PROTOCOL) plus DATABASE_URL / DATA_DIR for the database.
+ * PORT, HOST, LOG_LEVEL, GHE_HOST, GHE_PROTOCOL) plus DATABASE_URL / DATABASE_SCHEMA / DATA_DIR.
  * Without APP_ID and PRIVATE_KEY, Probot serves its setup page to register the app from app.yml.
  */
 import { pathToFileURL } from "node:url";
@@ -25,7 +25,11 @@ export interface Started {
 
 export async function start(options: StartOptions = {}): Promise<Started> {
   const env = options.env ?? process.env;
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
+  });
   const migrated = await migrateToLatest(database.db);
   const recorder = createRecorder(database.db);
   const appFn = async (app: Probot) => {

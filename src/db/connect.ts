@@ -103,6 +103,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     const pool = new pg.Pool({ ...clientConfig, max: options.maxConnections ?? 10 });
     // An idle connection that dies is dropped by the pool; without a listener it would crash the process.
     pool.on("error", () => {});
+    // A connection that dies while checked out (by Kysely, which adds no listener) emits "error" on the
+    // client; the failing query already rejects, so the event only needs a listener to not crash us.
+    pool.on("connect", (client) => {
+      client.on("error", () => {});
+    });
     try {
       if (schema) {
         await pool.query(`create schema if not exists ${schema}`).catch(async (error: unknown) => {

@@ -1,0 +1,128 @@
+/**
+ * The database through the real path: on real Postgres (DATABASE_URL, set in CI) behind a proxy
+ * that can take it down, and on the embedded default with its data in a folder across restarts.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { listImports } from "../../src/db/imports.js";
+import { listResources } from "../../src/db/resources.js";
+import { gitIn, type Harness, REPO_ID, startHarness } from "../support/e2e.js";
+import { FABRIC_ROOT, RAW, sampleInbox, vpcYaml } from "../support/fabric.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+
+const DATABASE_URL = process.env.DATABASE_URL;
+
+let h: Harness | undefined;
+let proxy: TcpProxy | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+  await proxy?.close();
+  proxy = undefined;
+  for (const c of cleanups.splice(0)) await c();
+});
+
+describe.runIf(DATABASE_URL)("on real Postgres", () => {
+  async function freshSchema(): Promise<string> {
+    const schema = `e2e_${randomBytes(4).toString("hex")}`;
+    cleanups.push(async () => {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    });
+    return schema;
+  }
+
+  it("records the 48-resource ingestion, and a redelivery adds nothing", async () => {
+    h = await startHarness({ databaseUrl: DATABASE_URL, env: { DATABASE_SCHEMA: await freshSchema() } });
+    const pushed = await h.push(sampleInbox());
+    await h.waitForChecks(pushed.after);
+    const db = h.app.database.db;
+    expect(h.app.database.kind).toBe("postgres");
+    const [imported] = await listImports(db, { repo: REPO_ID });
+    expect(imported).toMatchObject({
+      status: "committed",
+      ingestionCommit: await h.head(),
+      filesTotal: 3,
+      resourcesCreated: 48,
+    });
+    await h.deliver(
+      "push",
+      h.pushPayload(pushed.before, pushed.after, Object.keys(sampleInbox())),
+      pushed.delivery,
+    );
+    expect(await listImports(db, { repo: REPO_ID })).toHaveLength(1);
+    expect(await listResources(db, { repo: REPO_ID, root: FABRIC_ROOT })).toHaveLength(48);
+  });
+
+  it("commits nothing while the database is down, says so, keeps running, and ingests once it is back", async () => {
+    const url = new URL(DATABASE_URL ?? "");
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    h = await startHarness({ databaseUrl: url.toString(), env: { DATABASE_SCHEMA: await freshSchema() } });
+
+    proxy.down();
+    const pushed = await h.push(sampleInbox());
+    const [check] = await h.waitForChecks(pushed.after);
+    expect(check?.conclusion).toBe("failure");
+    expect(check?.output.title).toBe("Database unavailable: nothing was committed");
+    expect(await h.head()).toBe(pushed.after);
+    expect(await gitIn(h.gh, "ls-tree", "--name-only", `${pushed.after}:${RAW}`)).toContain("prepop.yaml");
+
+    proxy.up();
+    const next = await h.push({ [`${RAW}/more.yaml`]: vpcYaml("more", 8, 1008) });
+    const [ok] = await h.waitForChecks(next.after);
+    expect(ok?.conclusion).toBe("success");
+    expect(ok?.output.title).toBe("Ingested 49 resources from 4 files");
+    expect(await gitIn(h.gh, "rev-parse", "main^")).toBe(next.after);
+    const imports = await listImports(h.app.database.db, { repo: REPO_ID });
+    expect(imports.map((i) => i.status)).toEqual(["committed"]);
+  });
+
+  it("settles an import left pending when the database died between the commit and its record", async () => {
+    const url = new URL(DATABASE_URL ?? "");
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    h = await startHarness({ databaseUrl: url.toString(), env: { DATABASE_SCHEMA: await freshSchema() } });
+    const db = h.app.database.db;
+
+    // The database goes away just as the branch moves to the ingestion commit.
+    h.gh.beforeNext({ method: "PATCH", path: /git\/refs\/heads\/main$/ }, () => proxy?.down());
+    const pushed = await h.push(sampleInbox());
+    await h.waitForChecks(pushed.after);
+    const ingestion = await h.head();
+    expect(await gitIn(h.gh, "rev-parse", `${ingestion}^`)).toBe(pushed.after);
+
+    proxy.up();
+    expect((await listImports(db, { repo: REPO_ID })).map((i) => i.status)).toEqual(["pending"]);
+    const next = await h.push({ [`${RAW}/more.yaml`]: vpcYaml("more", 8, 1008) });
+    await h.waitForChecks(next.after);
+    const imports = await listImports(db, { repo: REPO_ID });
+    expect(imports.map((i) => [i.sourceCommit, i.status, i.ingestionCommit])).toEqual([
+      [next.after, "committed", await h.head()],
+      [pushed.after, "committed", ingestion],
+    ]);
+    expect(await listResources(db, { repo: REPO_ID, root: FABRIC_ROOT })).toHaveLength(49);
+  });
+});
+
+describe("on the embedded database", () => {
+  it("keeps its records in the data folder across a restart", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "gitops-pglite-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    h = await startHarness({ dataDir });
+    expect(h.app.database.kind).toBe("pglite");
+    const pushed = await h.push(sampleInbox());
+    await h.waitForChecks(pushed.after);
+    await h.stop();
+    h = await startHarness({ dataDir });
+    const [imported] = await listImports(h.app.database.db, { repo: REPO_ID });
+    expect(imported).toMatchObject({ status: "committed", sourceCommit: pushed.after, resourcesCreated: 48 });
+  });
+});
