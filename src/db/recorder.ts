@@ -15,6 +15,7 @@ import {
   recordPlanned,
 } from "./imports.js";
 import {
+  findRepository,
   markInstallationRemoved,
   markInstallationSuspended,
   markInstallationUnsuspended,
@@ -77,7 +78,11 @@ export function createRecorder(db: Kysely<Database>): ImportRecorder {
       }),
     repositories: (installationId, added, removed) =>
       guarded(async () => {
-        for (const r of added) await upsertRepository(db, { ...r, installationId });
+        for (const r of added) {
+          // Installation payloads carry no default branch: keep the one a push already told us.
+          const known = r.defaultBranch || (await findRepository(db, r.githubId))?.defaultBranch || "";
+          await upsertRepository(db, { ...r, installationId, defaultBranch: known });
+        }
         for (const id of removed) await markRepositoryRemoved(db, id);
       }),
     // Errors from fn (GitHub's) pass through untouched; only taking the lock is the database's.

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { listImports } from "../../src/db/imports.js";
+import { findRepository } from "../../src/db/installations.js";
 import { listResources } from "../../src/db/resources.js";
 import { gitIn, type Harness, REPO_ID, startHarness } from "../support/e2e.js";
 import { FABRIC_ROOT, RAW, sampleInbox, vpcYaml } from "../support/fabric.js";
@@ -113,6 +114,40 @@ describe.runIf(DATABASE_URL)("on real Postgres", () => {
 });
 
 describe("on the embedded database", () => {
+  it("keeps track of installations and their repositories from installation events", async () => {
+    h = await startHarness();
+    const db = h.app.database.db;
+    const installation = { id: 77, account: { login: "netops", id: 1, type: "Organization" } };
+    const repos = [{ id: 501, name: "fabric-east", full_name: "netops/fabric-east", private: true }];
+    expect(
+      await h.deliver("installation", {
+        action: "created",
+        installation,
+        repositories: repos,
+        sender: { login: "alice" },
+      }),
+    ).toBe(200);
+    expect(await findRepository(db, "netops/fabric-east")).toMatchObject({
+      id: 501,
+      installationId: 77,
+      removedAt: null,
+    });
+
+    await h.deliver("installation_repositories", {
+      action: "removed",
+      installation,
+      repository_selection: "selected",
+      repositories_added: [],
+      repositories_removed: repos,
+      sender: { login: "alice" },
+    });
+    expect((await findRepository(db, 501))?.removedAt).toBeInstanceOf(Date);
+
+    await h.deliver("installation", { action: "suspend", installation, sender: { login: "alice" } });
+    const row = await db.selectFrom("installations").selectAll().where("id", "=", 77).executeTakeFirst();
+    expect(row?.suspendedAt).toBeInstanceOf(Date);
+  });
+
   it("keeps its records in the data folder across a restart", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "gitops-pglite-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
