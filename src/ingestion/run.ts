@@ -195,11 +195,11 @@ async function readInput(
   head: string,
   request: IngestionRequest,
 ): Promise<IngestInput> {
-  const bySha = new Map(tree.files.map((f) => [f.path, f]));
+  const byPath = new Map(tree.files.map((f) => [f.path, f]));
   const maxFileBytes = DEFAULT_MAX_FILE_BYTES;
   const wanted = discovered
     .flatMap((d) => d.rawPaths)
-    .map((path) => bySha.get(path))
+    .map((path) => byPath.get(path))
     .filter((e) => e !== undefined && (e.size ?? 0) <= maxFileBytes);
   const blobs = await readBlobs(octokit, repo, wanted as { sha: string; size?: number }[]);
   const current = new Map<string, string>();
@@ -214,7 +214,7 @@ async function readInput(
       root: d.root,
       hasGitkeep: d.hasGitkeep,
       raw: d.rawPaths.map((path) => {
-        const entry = bySha.get(path);
+        const entry = byPath.get(path);
         const bytes = entry ? blobs.get(entry.sha) : undefined;
         // Files over the limit are not downloaded: their size alone gets them rejected.
         return { path, blobSha: entry?.sha, bytes: bytes ?? new Uint8Array(), size: entry?.size };

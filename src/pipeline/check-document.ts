@@ -36,11 +36,7 @@ export interface CheckedDocument {
   classified?: Classified;
 }
 
-export interface CheckOptions {
-  strict?: boolean;
-}
-
-export function checkDocument(doc: LoadedDocument, _options: CheckOptions = {}): CheckedDocument {
+export function checkDocument(doc: LoadedDocument): CheckedDocument {
   const findings: Finding[] = [];
   const place = (): Problem[] => findings.map((f) => placeFinding(doc, f));
   const value = doc.value;
