@@ -52,10 +52,8 @@ export function gitopsIngest(options: AppOptions) {
       const branch = payload.ref.slice("refs/heads/".length);
       const config = await loadConfig(context);
       const repository = repositoryInfo(payload.repository, payload.installation?.id);
-      const branches =
-        config.config.branches.length > 0 ? config.config.branches : [repository.defaultBranch];
-      if (!branches.includes(branch)) {
-        log.debug({ branches }, "branch not configured for ingestion: ignored");
+      if (!ingestsBranch(config, repository, branch)) {
+        log.debug("branch not configured for ingestion: ignored");
         return;
       }
       const changedPaths = payload.commits.flatMap((c) => [
@@ -86,9 +84,15 @@ export function gitopsIngest(options: AppOptions) {
       const repository = repositoryInfo(payload.repository, payload.installation?.id);
       const branch = payload.check_run.check_suite?.head_branch ?? repository.defaultBranch;
       const log = context.log.child({ delivery: context.id, repo: repository.fullName, branch });
+      // The check suite names a branch the commit is on, not necessarily one we ingest on.
+      const config = await loadConfig(context);
+      if (!ingestsBranch(config, repository, branch)) {
+        log.info("re-run asked on a branch not configured for ingestion: ignored");
+        return;
+      }
       const outcome = await runIngestion(
         { octokit: context.octokit as Octokit, recorder, log },
-        { repository, branch, trigger: "rerun", deliveryId: context.id, config: await loadConfig(context) },
+        { repository, branch, trigger: "rerun", deliveryId: context.id, config },
       );
       log.info({ outcome }, "re-run handled");
     });
@@ -116,6 +120,12 @@ export function gitopsIngest(options: AppOptions) {
       );
     });
   };
+}
+
+/** Branches the app ingests on: the configured ones, else the repository's default branch. */
+function ingestsBranch(config: ConfigResult, repository: RepositoryInfo, branch: string): boolean {
+  const branches = config.config.branches.length > 0 ? config.config.branches : [repository.defaultBranch];
+  return branches.includes(branch);
 }
 
 /** Reads `.github/gitops-ingest.yml` (or the owner's `.github` repository default); never throws. */

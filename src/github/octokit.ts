@@ -18,7 +18,7 @@ export interface OctokitTuning {
 }
 
 export function appOctokit(tuning: OctokitTuning = {}): typeof ProbotOctokit {
-  const retries = tuning.rateLimitRetries ?? 3;
+  const retries = tuning.rateLimitRetries ?? 2;
   const maxWait = tuning.maxRetryAfterSeconds ?? 120;
   const shouldRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
     retryCount < retries && retryAfter <= maxWait;

@@ -12,7 +12,11 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** The branch moved between our read and our write: the caller starts again from the new head. */
 export class BranchMovedError extends Error {
-  constructor(branch: string) {
+  constructor(
+    branch: string,
+    /** Where the branch is now. */
+    readonly newHead: string,
+  ) {
     super(`branch ${branch} moved while ingesting`);
     this.name = "BranchMovedError";
   }
@@ -75,7 +79,12 @@ export async function writeCommit(octokit: Octokit, repo: RepoRef, request: Comm
       force: false,
     });
   } catch (error) {
-    if ((error as { status?: number }).status === 422) throw new BranchMovedError(request.branch);
+    // GitHub answers 422 both for "not a fast forward" and for refusals (protected branch, …):
+    // only a branch that really moved is a race to start again from.
+    if ((error as { status?: number }).status === 422) {
+      const { data } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${request.branch}` });
+      if (data.object.sha !== request.headSha) throw new BranchMovedError(request.branch, data.object.sha);
+    }
     throw error;
   }
   return commit.sha;

@@ -43,7 +43,10 @@ export interface IngestionDeps {
 }
 
 export type IngestionOutcome =
-  | { status: "no-roots" | "duplicate" | "config-error" | "database-error" | "failed"; checkRunId?: number }
+  | {
+      status: "no-roots" | "duplicate" | "config-error" | "database-error" | "failed" | "superseded";
+      checkRunId?: number;
+    }
   | { status: "committed"; commitSha: string; checkRunId: number }
   | { status: "nothing-to-do" | "rejected"; checkRunId: number };
 
@@ -65,8 +68,16 @@ export async function runIngestion(
         try {
           return await attemptIngestion(deps, { ...request, trigger }, head);
         } catch (error) {
-          if (!(error instanceof BranchMovedError) || attempt >= MAX_ATTEMPTS) throw error;
-          head = await branchHead(octokit, repo, request.branch);
+          if (!(error instanceof BranchMovedError)) throw error;
+          if (attempt >= MAX_ATTEMPTS) {
+            // The branch keeps moving: each of those pushes brings its own webhook and run.
+            log.warn(
+              { branch: request.branch, attempts: attempt },
+              "branch kept moving; leaving it to the newer pushes",
+            );
+            return { status: "superseded" };
+          }
+          head = error.newHead;
           trigger = "race";
           log.info(
             { branch: request.branch, head, attempt },
@@ -151,7 +162,7 @@ async function attemptIngestion(
         await completeCheck(octokit, repo, checkRunId, {
           conclusion: "neutral",
           title: "Superseded: the branch moved during ingestion",
-          summary: `\`${request.branch}\` moved while this commit was being ingested; the ingestion runs again on the new head.`,
+          summary: `\`${request.branch}\` moved while this commit was being ingested: nothing was committed for it, and its files are ingested from the branch's new head.`,
           annotations: [],
         });
       }
