@@ -1,5 +1,4 @@
-import { sql } from "kysely";
-import { Migrator, NO_MIGRATIONS } from "kysely/migration";
+import { Migrator, NO_MIGRATIONS, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FolderMigrationProvider,
