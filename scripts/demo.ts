@@ -9,7 +9,7 @@ import { gitIn } from "../test/support/github-standin/index.js";
 
 const rule = (title: string) => console.log(`\n━━ ${title} ${"━".repeat(Math.max(0, 70 - title.length))}`);
 
-const h = await startHarness({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "info" } });
+const h = await startHarness({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" } });
 try {
   console.log(`GitHub stand-in: ${h.gh.url} (bare repository ${h.gh.bareRepoPath})`);
   console.log(`App:             ${h.appUrl} (embedded database)`);
@@ -21,7 +21,7 @@ try {
   rule("2. The app answers with one commit on top");
   const [check] = await h.waitForChecks(pushed.after);
   const head = await h.head();
-  console.log(await gitIn(h.gh, "log", "-1", "--stat=100", head));
+  console.log(await gitIn(h.gh, "log", "-1", "--shortstat", head));
 
   rule(`3. ${FABRIC_ROOT}/ now`);
   const files = (await gitIn(h.gh, "ls-tree", "-r", "--name-only", head, FABRIC_ROOT)).split("\n");

@@ -2,10 +2,12 @@
  * The database through the real path: on real Postgres (DATABASE_URL, set in CI) behind a proxy
  * that can take it down, and on the embedded default with its data in a folder across restarts.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { listImports } from "../../src/db/imports.js";
@@ -16,6 +18,8 @@ import { FABRIC_ROOT, RAW, sampleInbox, vpcYaml } from "../support/fabric.js";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 
 const DATABASE_URL = process.env.DATABASE_URL;
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, "..", "..", "bin", "gitops-ingest.js");
 
 let h: Harness | undefined;
 let proxy: TcpProxy | undefined;
@@ -111,6 +115,34 @@ describe.runIf(DATABASE_URL)("on real Postgres", () => {
     ]);
     expect(await listResources(db, { repo: REPO_ID, root: FABRIC_ROOT })).toHaveLength(49);
   });
+  it("settles a pending import at the next start, from the commit's trailer", async () => {
+    const url = new URL(DATABASE_URL ?? "");
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    const schema = await freshSchema();
+    const first = await startHarness({ databaseUrl: url.toString(), env: { DATABASE_SCHEMA: schema } });
+    h = first;
+    first.gh.beforeNext({ method: "PATCH", path: /git\/refs\/heads\/main$/ }, () => proxy?.down());
+    const pushed = await first.push(sampleInbox());
+    await first.waitForChecks(pushed.after);
+    const ingestion = await first.head();
+
+    // The app goes away with the import pending; a new instance starts on the same repository.
+    const gh = first.gh;
+    await first.app.stop();
+    proxy.up();
+    h = await startHarness({ gh, databaseUrl: url.toString(), env: { DATABASE_SCHEMA: schema } });
+    cleanups.push(() => gh.close());
+    const db = h.app.database.db;
+    const deadline = Date.now() + 10_000;
+    let imports = await listImports(db, { repo: REPO_ID });
+    while (imports[0]?.status === "pending" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      imports = await listImports(db, { repo: REPO_ID });
+    }
+    expect(imports.map((i) => [i.status, i.ingestionCommit])).toEqual([["committed", ingestion]]);
+    expect(await listResources(db, { repo: REPO_ID, root: FABRIC_ROOT })).toHaveLength(48);
+  });
 });
 
 describe("on the embedded database", () => {
@@ -159,5 +191,29 @@ describe("on the embedded database", () => {
     h = await startHarness({ dataDir });
     const [imported] = await listImports(h.app.database.db, { repo: REPO_ID });
     expect(imported).toMatchObject({ status: "committed", sourceCommit: pushed.after, resourcesCreated: 48 });
+    await h.stop();
+    h = undefined;
+
+    // The CLI reads the same records.
+    const cli = async (...args: string[]) =>
+      (
+        await run(process.execPath, [BIN, ...args], {
+          env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir },
+        })
+      ).stdout;
+    const listed = JSON.parse(await cli("imports", "--repo", "netops/fabric", "--format", "json"));
+    expect(listed.map((i: { status: string; sourceCommit: string }) => [i.status, i.sourceCommit])).toEqual([
+      ["committed", pushed.after],
+    ]);
+    expect(await cli("imports")).toContain(`netops/fabric@main ${pushed.after.slice(0, 7)} committed`);
+    const resources = JSON.parse(
+      await cli("resources", "--repo", "netops/fabric", "--root", FABRIC_ROOT, "--format", "json"),
+    );
+    expect(resources).toHaveLength(48);
+    expect(resources.find((r: { name: string }) => r.name === "leaf-01")).toMatchObject({
+      kind: "Switch",
+      path: `${FABRIC_ROOT}/managed/switches/leaf-01.yaml`,
+    });
+    expect(await cli("migrate")).toContain("the database is up to date");
   });
 });

@@ -65,6 +65,8 @@ export interface PushResult {
 }
 
 export interface HarnessOptions {
+  /** Reuse a running stand-in (e.g. to restart the app on the same repository); stop() leaves it running. */
+  gh?: Standin;
   /** Database: a DATABASE_URL, or the embedded one in memory (default). */
   databaseUrl?: string;
   dataDir?: string;
@@ -72,7 +74,8 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const gh = await startStandin({ owner: OWNER, repo: REPO, installationId: INSTALLATION_ID });
+  const gh =
+    options.gh ?? (await startStandin({ owner: OWNER, repo: REPO, installationId: INSTALLATION_ID }));
   const port = await freePort();
   const env: Record<string, string> = {
     APP_ID: "12345",
@@ -172,7 +175,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async stop() {
       await app.stop();
-      await gh.close();
+      if (!options.gh) await gh.close();
     },
   };
 }
