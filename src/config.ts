@@ -3,6 +3,7 @@
  * a bad config becomes a list of messages the check run shows.
  */
 import picomatch from "picomatch";
+import { DEFAULT_MAX_FILE_BYTES } from "./pipeline/decode.js";
 import { DEFAULT_ROOT_GLOBS } from "./pipeline/discover.js";
 import { isObject } from "./pipeline/server-fields.js";
 
@@ -14,6 +15,8 @@ export interface IngestConfig {
   roots: string[];
   archive: boolean;
   strict: boolean;
+  /** Raw files larger than this are rejected unread. */
+  maxFileBytes: number;
 }
 
 export const DEFAULT_CONFIG: IngestConfig = {
@@ -21,9 +24,10 @@ export const DEFAULT_CONFIG: IngestConfig = {
   roots: [...DEFAULT_ROOT_GLOBS],
   archive: true,
   strict: false,
+  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
 };
 
-const KEYS = ["branches", "roots", "archive", "strict"] as const;
+const KEYS = ["branches", "roots", "archive", "strict", "maxFileBytes"] as const;
 
 export type ConfigResult = { config: IngestConfig; errors: [] } | { config: IngestConfig; errors: string[] };
 
@@ -68,6 +72,12 @@ export function parseConfig(raw: unknown): ConfigResult {
     if (value === undefined) continue;
     if (typeof value !== "boolean") errors.push(`"${key}" must be true or false`);
     else config[key] = value;
+  }
+  const maxFileBytes = raw.maxFileBytes;
+  if (maxFileBytes !== undefined) {
+    if (typeof maxFileBytes !== "number" || !Number.isSafeInteger(maxFileBytes) || maxFileBytes < 1) {
+      errors.push(`"maxFileBytes" must be a positive whole number of bytes`);
+    } else config.maxFileBytes = maxFileBytes;
   }
   return { config, errors };
 }

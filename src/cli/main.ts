@@ -26,6 +26,7 @@ options:
   --strict             unresolved references are errors
   --no-archive         delete originals instead of archiving them
   --commit SHA         source commit naming the archive folder (default: the checkout's HEAD)
+  --max-file-bytes N   reject raw files larger than N bytes unread (default 5 MiB)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       strict: { type: "boolean" },
       "no-archive": { type: "boolean" },
       commit: { type: "string" },
+      "max-file-bytes": { type: "string" },
       repo: { type: "string" },
       root: { type: "string" },
       branch: { type: "string" },
@@ -77,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
     roots: values["root-glob"] ?? config.roots,
     strict: values.strict ?? config.strict,
     archive: values["no-archive"] ? false : config.archive,
+    maxFileBytes: values["max-file-bytes"] ? Number(values["max-file-bytes"]) : config.maxFileBytes,
     sourceCommit: values.commit ?? (await headCommit(base)),
   });
   const result = ingest(input);

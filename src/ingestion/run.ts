@@ -10,10 +10,8 @@ import { type CheckResult, completeCheck, startCheck } from "../github/check-run
 import { readCommitTree } from "../github/tree.js";
 import { type Octokit, type RepoRef, repoFromFullName } from "../github/types.js";
 import { BranchMovedError, writeCommit } from "../github/write-commit.js";
-import { DEFAULT_MAX_FILE_BYTES } from "../pipeline/decode.js";
-import { discoverRoots } from "../pipeline/discover.js";
+import { discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
 import { ingest } from "../pipeline/ingest.js";
-import { isAppOwned } from "../pipeline/paths.js";
 import type { IngestInput, Report } from "../pipeline/types.js";
 import { checkResult } from "../report/check-result.js";
 import { commitMessage } from "../report/commit-message.js";
@@ -207,30 +205,24 @@ async function readInput(
   request: IngestionRequest,
 ): Promise<IngestInput> {
   const byPath = new Map(tree.files.map((f) => [f.path, f]));
-  const maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+  const { maxFileBytes } = request.config.config;
   const wanted = discovered
     .flatMap((d) => d.rawPaths)
     .map((path) => byPath.get(path))
     .filter((e) => e !== undefined && (e.size ?? 0) <= maxFileBytes);
   const blobs = await readBlobs(octokit, repo, wanted as { sha: string; size?: number }[]);
   const current = new Map<string, string>();
-  for (const file of tree.files) {
-    if (discovered.some((d) => isAppOwned(d.root, file.path))) current.set(file.path, file.sha);
-  }
+  for (const file of tree.files) if (isCurrentFile(discovered, file.path)) current.set(file.path, file.sha);
   return {
     sourceCommit: head,
     current,
     options: { archive: request.config.config.archive, strict: request.config.config.strict, maxFileBytes },
-    roots: discovered.map((d) => ({
-      root: d.root,
-      hasGitkeep: d.hasGitkeep,
-      raw: d.rawPaths.map((path) => {
-        const entry = byPath.get(path);
-        const bytes = entry ? blobs.get(entry.sha) : undefined;
-        // Files over the limit are not downloaded: their size alone gets them rejected.
-        return { path, blobSha: entry?.sha, bytes: bytes ?? new Uint8Array(), size: entry?.size };
-      }),
-    })),
+    roots: rootInputs(discovered, (path) => {
+      const entry = byPath.get(path);
+      const bytes = entry ? blobs.get(entry.sha) : undefined;
+      // Files over the limit are not downloaded: their size alone gets them rejected.
+      return { path, blobSha: entry?.sha, bytes: bytes ?? new Uint8Array(), size: entry?.size };
+    }),
   };
 }
 

@@ -1,9 +1,8 @@
 /** The local-checkout shell: reads a working tree into pipeline input, and applies a plan to it. */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { type DiscoveredRoot, discoverRoots } from "../pipeline/discover.js";
+import { type DiscoveredRoot, discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
 import { gitBlobSha } from "../pipeline/git-blob.js";
-import { isAppOwned } from "../pipeline/paths.js";
 import type { IngestInput, IngestOptions, Plan } from "../pipeline/types.js";
 
 const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
@@ -36,19 +35,12 @@ export async function readCheckout(
 ): Promise<LocalInput> {
   const paths = await listFiles(dir);
   const discovered = discoverRoots(paths, options.roots);
-  const roots = await Promise.all(
-    discovered.map(async (d) => ({
-      root: d.root,
-      hasGitkeep: d.hasGitkeep,
-      raw: await Promise.all(
-        d.rawPaths.map(async (path) => ({ path, bytes: await readFile(join(dir, path)) })),
-      ),
-    })),
-  );
+  const raw = new Map<string, Uint8Array>();
+  for (const path of discovered.flatMap((d) => d.rawPaths)) raw.set(path, await readFile(join(dir, path)));
+  const roots = rootInputs(discovered, (path) => ({ path, bytes: raw.get(path) ?? new Uint8Array() }));
   const current = new Map<string, string>();
   for (const path of paths) {
-    if (discovered.some((d) => isAppOwned(d.root, path)))
-      current.set(path, gitBlobSha(await readFile(join(dir, path))));
+    if (isCurrentFile(discovered, path)) current.set(path, gitBlobSha(await readFile(join(dir, path))));
   }
   return {
     discovered,

@@ -3,6 +3,7 @@
  * Pure: it sees only paths, so the shells can decide what to download before anything is read.
  */
 import picomatch from "picomatch";
+import type { RawFile, RootInput } from "./types.js";
 
 /** Default glob for inbox folders: any `raw/` under `gitops/`; the root is its parent. */
 export const DEFAULT_ROOT_GLOBS: readonly string[] = ["gitops/**/raw"];
@@ -75,4 +76,24 @@ function inboxOf(path: string, isInbox: (p: string) => boolean): string | undefi
 /** Byte-order comparison, so results never depend on the machine's locale. */
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Pairs each discovered root with its raw files, which the shell has read. */
+export function rootInputs(
+  discovered: readonly DiscoveredRoot[],
+  rawFile: (path: string) => RawFile,
+): RootInput[] {
+  return discovered.map((d) => ({
+    root: d.root,
+    hasGitkeep: d.hasGitkeep,
+    ignored: d.ignoredPaths,
+    raw: d.rawPaths.map(rawFile),
+  }));
+}
+
+/** Whether a path is app output (managed/ or unmanaged/) of one of the roots: the planner's "current" files. */
+export function isCurrentFile(discovered: readonly DiscoveredRoot[], path: string): boolean {
+  return discovered.some(
+    (d) => path.startsWith(`${d.root}/managed/`) || path.startsWith(`${d.root}/unmanaged/`),
+  );
 }

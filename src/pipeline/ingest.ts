@@ -96,7 +96,7 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
       reason: "gitkeep",
     });
   }
-  return { root: root.root, files: files.map((f) => f.report), counts };
+  return { root: root.root, files: files.map((f) => f.report), ignored: [...(root.ignored ?? [])], counts };
 }
 
 function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: number): CheckedFile {

@@ -14,6 +14,3 @@ export const shortSha = (sha: string): string => sha.slice(0, 7);
 /** The original keeps its path inside raw/, under a folder named after the source commit. */
 export const archivePath = (root: string, sourceCommit: string, rawPath: string): string =>
   `${root}/archive/${shortSha(sourceCommit)}/${rawPath.slice(inboxOf(root).length + 1)}`;
-
-export const isAppOwned = (root: string, path: string): boolean =>
-  path.startsWith(`${root}/managed/`) || path.startsWith(`${root}/unmanaged/`);

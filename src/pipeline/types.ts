@@ -40,6 +40,8 @@ export interface RootInput {
   raw: readonly RawFile[];
   /** Whether `${root}/raw/.gitkeep` exists now. */
   hasGitkeep: boolean;
+  /** Files in raw/ that are not YAML: left where they are, and said so. */
+  ignored?: readonly string[];
 }
 
 /** Everything the pipeline needs for one run. */
@@ -135,6 +137,8 @@ export interface KindCounts {
 export interface RootReport {
   root: string;
   files: FileReport[];
+  /** Files in raw/ left alone because they are not .yaml/.yml. */
+  ignored: string[];
   /** Kind → counts, for the documents of ingested files. */
   counts: Record<string, KindCounts>;
 }

@@ -46,6 +46,12 @@ function rootSection(root: RootReport): string {
         lines.push(`  - … and ${problems.length - PROBLEMS_PER_FILE} more (see annotations)`);
     }
   }
+  if (root.ignored.length > 0) {
+    lines.push(
+      "",
+      `Left alone in \`raw/\` (not \`.yaml\`/\`.yml\`): ${root.ignored.map((p) => `\`${p}\``).join(", ")}`,
+    );
+  }
   const empty = root.files.filter((f) => f.verdict === "empty");
   if (empty.length > 0)
     lines.push("", `Empty files archived: ${empty.map((f) => `\`${f.path}\``).join(", ")}`);

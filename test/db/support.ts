@@ -178,6 +178,6 @@ export function rejectedFile(root: string, name: string): FileReport {
 export function report(sourceCommit: string, roots: Record<string, FileReport[]>): Report {
   return {
     sourceCommit,
-    roots: Object.entries(roots).map(([root, files]) => ({ root, files, counts: {} })),
+    roots: Object.entries(roots).map(([root, files]) => ({ root, files, ignored: [], counts: {} })),
   };
 }

@@ -229,6 +229,21 @@ describe("a push into raw/", () => {
     expect(trees.map((r) => r.status)).toEqual([403, 201]);
   });
 
+  it("rejects a file over the size limit without downloading it, and ingests the rest", async () => {
+    const huge = `# ${"x".repeat(2000)}\n`.repeat(3000); // ~6 MB of comments
+    const pushed = await h.push({ ...sampleInbox(), [`${RAW}/huge.yaml`]: huge });
+    const [check] = await h.waitForChecks(pushed.after);
+    const hugeSha = await gitIn(h.gh, "rev-parse", `${pushed.after}:${RAW}/huge.yaml`);
+    expect(check?.conclusion).toBe("failure");
+    expect(check?.annotations).toContainEqual(
+      expect.objectContaining({ path: `${RAW}/huge.yaml`, start_line: 1, annotation_level: "failure" }),
+    );
+    expect(JSON.stringify(h.gh.requests.map((r) => r.body))).not.toContain(hugeSha);
+    expect(h.gh.requests.some((r) => r.path.includes(`/git/blobs/${hugeSha}`))).toBe(false);
+    expect(await lsTree("main", `${FABRIC_ROOT}/managed`)).toHaveLength(48);
+    expect(await gitIn(h.gh, "rev-parse", `main:${RAW}/huge.yaml`)).toBe(hugeSha);
+  });
+
   it("reports an invalid configuration in the check run", async () => {
     const pushed = await h.push({ ".github/gitops-ingest.yml": "rootz: [x]\n", ...sampleInbox() });
     const [check] = await h.waitForChecks(pushed.after);

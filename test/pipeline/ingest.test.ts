@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { MANAGED_HEADER } from "../../src/pipeline/normalize.js";
+import { checkResult } from "../../src/report/check-result.js";
 import { FABRIC_ROOT, RAW, SAMPLE_COUNTS, sampleInbox, vpcYaml } from "../support/fabric.js";
 import { applyToTree, ingestTree, SOURCE, type Tree, text, writeText } from "../support/pipeline.js";
 
@@ -223,6 +224,13 @@ describe("mixed and odd content", () => {
       [`${RAW}/v.yaml`]: vpcYaml("v1", 1, 1001),
     });
     expect(result.plan.deletes).toEqual([`${RAW}/v.yaml`]);
+    expect(result.report.roots[0]?.ignored).toEqual([`${RAW}/README.md`]);
+    expect(checkResult(result.report).annotations).toContainEqual(
+      expect.objectContaining({ path: `${RAW}/README.md`, annotation_level: "notice", start_line: 1 }),
+    );
+    expect(checkResult(result.report).summary).toContain(
+      `Left alone in \`raw/\` (not \`.yaml\`/\`.yml\`): \`${RAW}/README.md\``,
+    );
   });
 
   it("deletes originals instead of archiving them when archive is off", () => {

@@ -1,8 +1,7 @@
 /** Helpers to run the pure pipeline on in-memory files, the way the shells do. */
-import { discoverRoots } from "../../src/pipeline/discover.js";
+import { discoverRoots, isCurrentFile, rootInputs } from "../../src/pipeline/discover.js";
 import { gitBlobSha } from "../../src/pipeline/git-blob.js";
 import { ingest } from "../../src/pipeline/ingest.js";
-import { isAppOwned } from "../../src/pipeline/paths.js";
 import type { IngestOptions, IngestResult } from "../../src/pipeline/types.js";
 
 export const SOURCE = "0123456789abcdef0123456789abcdef01234567";
@@ -23,20 +22,16 @@ export function ingestTree(
   const discovered = discoverRoots(Object.keys(tree), options.roots);
   const current = new Map<string, string>();
   for (const [path, content] of Object.entries(tree)) {
-    if (discovered.some((d) => isAppOwned(d.root, path))) current.set(path, gitBlobSha(bytesOf(content)));
+    if (isCurrentFile(discovered, path)) current.set(path, gitBlobSha(bytesOf(content)));
   }
   return ingest({
     sourceCommit,
     current,
     options,
-    roots: discovered.map((d) => ({
-      root: d.root,
-      hasGitkeep: d.hasGitkeep,
-      raw: d.rawPaths.map((path) => {
-        const bytes = bytesOf(tree[path] ?? "");
-        return { path, bytes, blobSha: gitBlobSha(bytes) };
-      }),
-    })),
+    roots: rootInputs(discovered, (path) => {
+      const bytes = bytesOf(tree[path] ?? "");
+      return { path, bytes, blobSha: gitBlobSha(bytes) };
+    }),
   });
 }
 
