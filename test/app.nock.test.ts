@@ -429,6 +429,28 @@ describe("GitHub failures", () => {
     expectEveryMockUsedAndNothingElse();
   });
 
+  it("reports a failure to read the pushed commit in a check run, although it came before any", async () => {
+    const head = sha("unreadable-head");
+    github.appInfo().token().noConfig();
+    // plugin-retry: the request and 3 retries, then the run gives up before it has a check run.
+    github.scope
+      .get(repoPath(`/git/commits/${head}`))
+      .times(4)
+      .reply(503, { message: "Service Unavailable" });
+    github.createCheck(44).updateCheck(44);
+
+    await deliver(probot, "push", pushPayload({ repoId, after: head }));
+
+    expect(github.bodies("POST", CHECK_RUNS)).toEqual([
+      expect.objectContaining({ name: "gitops-ingest", head_sha: head, status: "in_progress" }),
+    ]);
+    const [failed] = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/44`);
+    expect(failed).toMatchObject({ conclusion: "failure", output: { title: "Ingestion failed" } });
+    expect(failed?.output.summary).toContain("Service Unavailable");
+    expect(await imports()).toEqual([]);
+    expectEveryMockUsedAndNothingElse();
+  });
+
   it("retries a 502 on the commit creation and succeeds", async () => {
     const head = sha("502-head");
     const newTree = sha("502-tree");

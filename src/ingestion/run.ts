@@ -85,8 +85,8 @@ export async function runIngestion(
       }
     });
   } catch (error) {
-    if (error instanceof DatabaseError) return reportDatabaseError(deps, repo, head, error);
-    throw error;
+    // Failed before a check run existed (database, lock, reading the tree): still tell the user.
+    return reportFailure(deps, repo, head, error);
   }
 }
 
@@ -180,20 +180,32 @@ async function attemptIngestion(
     return { status: "committed", commitSha, checkRunId };
   } catch (error) {
     if (error instanceof BranchMovedError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
     log.error({ err: error, head, importId: begun.id }, "ingestion failed");
     await recorder
-      .failed(begun.id, message)
+      .failed(begun.id, errorMessage(error))
       .catch((e: unknown) => log.error({ err: e }, "could not record the failure"));
-    await completeCheck(octokit, repo, checkRunId, {
-      conclusion: "failure",
-      title:
-        error instanceof DatabaseError ? "Database unavailable: nothing was committed" : "Ingestion failed",
-      summary: `Nothing was committed and every file is still in \`raw/\`.\n\n> ${message}\n\nUse **Re-run** once the problem is fixed.`,
-      annotations: [],
-    }).catch((e: unknown) => log.error({ err: e }, "could not report the failure in the check run"));
+    await completeCheck(octokit, repo, checkRunId, failureResult(error)).catch((e: unknown) =>
+      log.error({ err: e }, "could not report the failure in the check run"),
+    );
     return { status: error instanceof DatabaseError ? "database-error" : "failed", checkRunId };
   }
+}
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** What a failed run says: nothing was committed, why, and what to do. */
+function failureResult(error: unknown): CheckResult {
+  const database = error instanceof DatabaseError;
+  return {
+    conclusion: "failure",
+    title: database ? "Database unavailable: nothing was committed" : "Ingestion failed",
+    summary:
+      `Nothing was committed and every file is still in \`raw/\`.\n\n> ${errorMessage(error)}\n\n` +
+      (database
+        ? "Push again or use **Re-run** once the database is back."
+        : "Use **Re-run** once the problem is fixed."),
+    annotations: [],
+  };
 }
 
 async function readInput(
@@ -269,14 +281,23 @@ async function reportConfigErrors(deps: IngestionDeps, repo: RepoRef, head: stri
   return { status: "config-error" as const, checkRunId };
 }
 
-async function reportDatabaseError(deps: IngestionDeps, repo: RepoRef, head: string, error: DatabaseError) {
-  deps.log.error({ err: error, head }, "database unavailable: nothing committed");
-  const checkRunId = await startCheck(deps.octokit, repo, head);
-  await completeCheck(deps.octokit, repo, checkRunId, {
-    conclusion: "failure",
-    title: "Database unavailable: nothing was committed",
-    summary: `The app could not record this ingestion, so it committed nothing; every file is still in \`raw/\`.\n\n> ${error.message}\n\nPush again or use **Re-run** once the database is back.`,
-    annotations: [],
-  });
-  return { status: "database-error" as const, checkRunId };
+async function reportFailure(
+  deps: IngestionDeps,
+  repo: RepoRef,
+  head: string,
+  error: unknown,
+): Promise<IngestionOutcome> {
+  const database = error instanceof DatabaseError;
+  deps.log.error(
+    { err: error, head },
+    database ? "database unavailable: nothing committed" : "ingestion failed",
+  );
+  try {
+    const checkRunId = await startCheck(deps.octokit, repo, head);
+    await completeCheck(deps.octokit, repo, checkRunId, failureResult(error));
+    return { status: database ? "database-error" : "failed", checkRunId };
+  } catch (reportError) {
+    deps.log.error({ err: reportError }, "could not report the failure in a check run");
+    return { status: database ? "database-error" : "failed" };
+  }
 }
