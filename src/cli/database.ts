@@ -1,7 +1,7 @@
 /** The CLI's database commands: migrate, and what the app recorded (imports, current resources). */
 import { openDatabase } from "../db/connect.js";
 import { listImports } from "../db/imports.js";
-import { migrateToLatest } from "../db/migrate.js";
+import { migrateToLatest, migrationStatus } from "../db/migrate.js";
 import { listResources } from "../db/resources.js";
 
 export interface DatabaseCommandOptions {
@@ -10,6 +10,8 @@ export interface DatabaseCommandOptions {
   root?: string;
   branch?: string;
   limit?: string;
+  /** migrate --status: list the migrations and when they ran, apply nothing. */
+  status?: boolean;
 }
 
 export async function databaseCommand(
@@ -21,6 +23,15 @@ export async function databaseCommand(
     dataDir: process.env.DATA_DIR,
   });
   try {
+    if (command === "migrate" && options.status) {
+      const status = await migrationStatus(database.db);
+      print(options.format, status, () =>
+        status
+          .map((m) => `${m.name} ${m.executedAt ? `applied ${m.executedAt.toISOString()}` : "pending"}`)
+          .join("\n"),
+      );
+      return 0;
+    }
     const { applied } = await migrateToLatest(database.db);
     if (command === "migrate") {
       print(options.format, { database: database.kind, applied }, () =>

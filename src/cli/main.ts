@@ -16,7 +16,7 @@ const USAGE = `usage: gitops-ingest <command> [options]
   check <dir>      validate every fabric root under a checkout; exit 1 if any file would be rejected
   plan <dir>       print what an ingestion would do
   apply <dir>      apply the plan to the working tree (writes managed/, unmanaged/, archive/; no commit)
-  migrate          run database migrations (DATABASE_URL, or the embedded database)
+  migrate          run database migrations (DATABASE_URL, or the embedded database); --status lists them
   imports          list recent imports            [--repo owner/name]
   resources        list the current resources     --repo owner/name [--root path] [--branch name]
 
@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
       root: { type: "string" },
       branch: { type: "string" },
       limit: { type: "string" },
+      status: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     // Loaded on demand: check/plan/apply never touch a database.
     const { databaseCommand } = await import("./database.js");
     return databaseCommand(command, {
+      status: values.status,
       format,
       repo: values.repo,
       root: values.root,

@@ -215,5 +215,6 @@ describe("on the embedded database", () => {
       path: `${FABRIC_ROOT}/managed/switches/leaf-01.yaml`,
     });
     expect(await cli("migrate")).toContain("the database is up to date");
+    expect(await cli("migrate", "--status")).toMatch(/^0001_initial applied \d{4}-/);
   });
 });
