@@ -18,17 +18,17 @@ export interface AppOptions {
 export function gitopsIngest(options: AppOptions) {
   return (app: Probot) => {
     const { recorder } = options;
-    let botLogin: Promise<string> | undefined;
-    /** Our own `<slug>[bot]` login, asked of GitHub once. */
-    const ownLogin = () => {
-      botLogin ??= app.auth().then(async (octokit) => {
+    let identity: Promise<{ id: number; login: string }> | undefined;
+    /** Our app id and `<slug>[bot]` login, asked of GitHub once. */
+    const ownApp = () => {
+      identity ??= app.auth().then(async (octokit) => {
         const { data } = await octokit.rest.apps.getAuthenticated();
-        return `${data?.slug}[bot]`;
+        return { id: data?.id ?? 0, login: `${data?.slug}[bot]` };
       });
-      botLogin.catch(() => {
-        botLogin = undefined;
+      identity.catch(() => {
+        identity = undefined;
       });
-      return botLogin;
+      return identity;
     };
 
     app.on("push", async (context) => {
@@ -43,7 +43,7 @@ export function gitopsIngest(options: AppOptions) {
         return;
       }
       if (
-        payload.sender?.login === (await ownLogin()) ||
+        payload.sender?.login === (await ownApp()).login ||
         payload.head_commit?.message.includes(`\n${SOURCE_TRAILER}: `)
       ) {
         log.debug("our own ingestion commit: ignored");
@@ -76,13 +76,14 @@ export function gitopsIngest(options: AppOptions) {
       log.info({ outcome }, "push handled");
     });
 
-    app.on(["check_run.rerequested", "check_run.requested_action"], async (context) => {
+    /** A re-run (button, "Re-run", "Re-run all checks") ingests the branch's current head again. */
+    const rerun = async (
+      context: Context<"check_run" | "check_suite">,
+      headBranch: string | null | undefined,
+    ) => {
       const { payload } = context;
-      if (payload.check_run.name !== CHECK_NAME) return;
-      if (payload.action === "requested_action" && payload.requested_action?.identifier !== RERUN_ACTION)
-        return;
       const repository = repositoryInfo(payload.repository, payload.installation?.id);
-      const branch = payload.check_run.check_suite?.head_branch ?? repository.defaultBranch;
+      const branch = headBranch ?? repository.defaultBranch;
       const log = context.log.child({ delivery: context.id, repo: repository.fullName, branch });
       // The check suite names a branch the commit is on, not necessarily one we ingest on.
       const config = await loadConfig(context);
@@ -95,6 +96,21 @@ export function gitopsIngest(options: AppOptions) {
         { repository, branch, trigger: "rerun", deliveryId: context.id, config },
       );
       log.info({ outcome }, "re-run handled");
+    };
+
+    // Apps with checks:write receive every app's check events (GitHub Actions' too): only ours count.
+    app.on(["check_run.rerequested", "check_run.requested_action"], async (context) => {
+      const { payload } = context;
+      if (payload.check_run.name !== CHECK_NAME) return;
+      if (payload.action === "requested_action" && payload.requested_action?.identifier !== RERUN_ACTION)
+        return;
+      if (payload.check_run.app?.id !== (await ownApp()).id) return;
+      await rerun(context, payload.check_run.check_suite?.head_branch);
+    });
+
+    app.on("check_suite.rerequested", async (context) => {
+      if (context.payload.check_suite.app?.id !== (await ownApp()).id) return;
+      await rerun(context, context.payload.check_suite.head_branch);
     });
 
     app.on("installation", async (context) => {

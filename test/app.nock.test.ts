@@ -707,7 +707,7 @@ describe("re-run", () => {
     const a = vpcYaml("vpc-a", 1, 1001);
     const newTree = sha("rerun-tree");
     const newCommit = sha("rerun-commit");
-    github.token().noConfig().getRef("main", head);
+    github.appInfo().token().noConfig().getRef("main", head);
     const baseTree = github.commit(head, { [`${RAW}/a.yaml`]: a });
     github.createCheck(101).graphql().createTrees(newTree).createCommit(newCommit).updateRef("main");
     github.updateCheck(101);
@@ -717,6 +717,7 @@ describe("re-run", () => {
       check_run: {
         id: 7,
         name: "gitops-ingest",
+        app: { id: 123, slug: "gitops-ingest" },
         head_sha: oldHead,
         status: "completed",
         conclusion: "failure",
@@ -728,6 +729,7 @@ describe("re-run", () => {
     });
 
     expect(github.sequence()).toEqual([
+      GET_APP,
       TOKEN,
       REPO_CONFIG,
       ORG_CONFIG,
@@ -754,7 +756,7 @@ describe("re-run", () => {
   it("ingests a configured branch when the check's Re-run action is requested", async () => {
     const head = sha("action-head");
     const newCommit = sha("action-commit");
-    github.token().config("branches: [release]\n").getRef("release", head);
+    github.appInfo().token().config("branches: [release]\n").getRef("release", head);
     github.commit(head, { [`${RAW}/a.yaml`]: vpcYaml("vpc-a", 1, 1001) });
     github.createCheck(102).graphql().createTrees(sha("action-tree")).createCommit(newCommit);
     github.updateRef("release").updateCheck(102);
@@ -765,6 +767,7 @@ describe("re-run", () => {
       check_run: {
         id: 9,
         name: "gitops-ingest",
+        app: { id: 123, slug: "gitops-ingest" },
         head_sha: sha("action-old-head"),
         check_suite: { id: 10, head_branch: "release", head_sha: sha("action-old-head") },
       },
@@ -773,7 +776,8 @@ describe("re-run", () => {
       sender: { login: "dev", type: "User" },
     });
 
-    expect(github.sequence().slice(0, 3)).toEqual([
+    expect(github.sequence().slice(0, 4)).toEqual([
+      GET_APP,
       TOKEN,
       REPO_CONFIG,
       `GET ${repoPath("/git/ref/heads%2Frelease")}`,
@@ -789,13 +793,14 @@ describe("re-run", () => {
   });
 
   it("ignores a re-run asked on a branch the app does not ingest on", async () => {
-    github.token().noConfig();
+    github.appInfo().token().noConfig();
 
     await deliver(probot, "check_run", {
       action: "rerequested",
       check_run: {
         id: 13,
         name: "gitops-ingest",
+        app: { id: 123, slug: "gitops-ingest" },
         head_sha: sha("feature-head"),
         check_suite: { id: 14, head_branch: "feature", head_sha: sha("feature-head") },
       },
@@ -804,8 +809,65 @@ describe("re-run", () => {
       sender: { login: "dev", type: "User" },
     });
 
-    expect(github.sequence()).toEqual([TOKEN, REPO_CONFIG, ORG_CONFIG]);
+    expect(github.sequence()).toEqual([GET_APP, TOKEN, REPO_CONFIG, ORG_CONFIG]);
     expect(await imports()).toEqual([]);
+    expectEveryMockUsedAndNothingElse();
+  });
+
+  it("ignores re-runs of other apps' checks and suites (GitHub Actions' too)", async () => {
+    github.appInfo();
+    const common = {
+      repository: repositoryPayload(repoId),
+      installation: { id: INSTALLATION_ID },
+      sender: { login: "dev", type: "User" },
+    };
+    const actions = { id: 15368, slug: "github-actions" };
+    await deliver(probot, "check_suite", {
+      action: "rerequested",
+      check_suite: { id: 20, head_branch: "main", head_sha: sha("suite-head"), app: actions },
+      ...common,
+    });
+    await deliver(probot, "check_run", {
+      action: "rerequested",
+      check_run: {
+        id: 21,
+        name: "gitops-ingest",
+        head_sha: sha("suite-head"),
+        app: actions,
+        check_suite: { id: 20, head_branch: "main", head_sha: sha("suite-head") },
+      },
+      ...common,
+    });
+    expect(github.sequence()).toEqual([GET_APP]);
+    expect(await imports()).toEqual([]);
+    expectEveryMockUsedAndNothingElse();
+  });
+
+  it("ingests the branch head when the app's check suite is re-requested", async () => {
+    const head = sha("suite-rerun-head");
+    const newCommit = sha("suite-rerun-commit");
+    github.appInfo().token().noConfig().getRef("main", head);
+    github.commit(head, { [`${RAW}/a.yaml`]: vpcYaml("vpc-a", 1, 1001) });
+    github.createCheck(103).graphql().createTrees(sha("suite-rerun-tree")).createCommit(newCommit);
+    github.updateRef("main").updateCheck(103);
+
+    await deliver(probot, "check_suite", {
+      action: "rerequested",
+      check_suite: {
+        id: 22,
+        head_branch: "main",
+        head_sha: sha("old"),
+        app: { id: 123, slug: "gitops-ingest" },
+      },
+      repository: repositoryPayload(repoId),
+      installation: { id: INSTALLATION_ID },
+      sender: { login: "dev", type: "User" },
+    });
+
+    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect((await imports()).map((r) => [r.sourceCommit, r.trigger, r.status])).toEqual([
+      [head, "rerun", "committed"],
+    ]);
     expectEveryMockUsedAndNothingElse();
   });
 

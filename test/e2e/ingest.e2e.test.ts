@@ -198,6 +198,7 @@ describe("a push into raw/", () => {
         id: check?.id,
         name: "gitops-ingest",
         head_sha: pushed.after,
+        app: { id: h.gh.appId, slug: h.gh.appSlug },
         check_suite: { head_branch: "main" },
       },
       repository: (h.pushPayload(pushed.before, pushed.after, []) as { repository: unknown }).repository,

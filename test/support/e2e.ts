@@ -13,6 +13,7 @@ export const REPO = "fabric";
 export const REPO_ID = 4242;
 export const INSTALLATION_ID = 1;
 export const SECRET = "webhook-secret-for-tests";
+export const APP_ID = 12345;
 
 /** One RSA key for every test app (Probot signs its JWTs with it; generating one per test is slow). */
 const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
@@ -75,10 +76,11 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const gh =
-    options.gh ?? (await startStandin({ owner: OWNER, repo: REPO, installationId: INSTALLATION_ID }));
+    options.gh ??
+    (await startStandin({ owner: OWNER, repo: REPO, installationId: INSTALLATION_ID, appId: APP_ID }));
   const port = await freePort();
   const env: Record<string, string> = {
-    APP_ID: "12345",
+    APP_ID: String(APP_ID),
     PRIVATE_KEY: privateKey,
     WEBHOOK_SECRET: SECRET,
     PORT: String(port),

@@ -54,7 +54,7 @@ export async function startApp(recorder: ImportRecorder, tuning: OctokitTuning =
   return probot;
 }
 
-type EventName = "push" | "check_run";
+type EventName = "push" | "check_run" | "check_suite";
 
 /** Delivers a webhook the way Probot's middleware would after verifying its signature. */
 export async function deliver(probot: Probot, name: EventName, payload: object, id = randomUUID()) {
