@@ -83,6 +83,12 @@ describe("gitops-ingest CLI", () => {
       code: "unknown-field",
     });
     expect(json.summary).toMatchObject({ files: 2, rejectedFiles: 1 });
+    const github = await cli("check", dir, "--format", "github");
+    expect(github.code).toBe(1);
+    expect(github.stdout.split("\n")[0]).toBe(
+      `::error file=${RAW}/bad.yaml,line=11,col=7,title=unknown-field::unknown field "spec.subnets.subnet-1.vlna" (did you mean "vlan"? allowed fields here: subnet, gateway, vlan, isolated, restricted, dhcp, hostBGP, hostBGPMinPrefixLen, hostBGPMaxPrefixLen, hostBGPExtraPrefixes)`,
+    );
+    expect((await cli("check", dir, "--format", "yaml")).code).toBe(2);
   });
 
   it("check exits 0 on a clean inbox", async () => {

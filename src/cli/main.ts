@@ -8,7 +8,7 @@ import { CONFIG_FILE, type ConfigResult, parseConfig } from "../config.js";
 import { applyPlan, readCheckout } from "../local/checkout.js";
 import { ingest } from "../pipeline/ingest.js";
 import type { IngestResult } from "../pipeline/types.js";
-import { formatProblem, locatedProblems } from "../report/text.js";
+import { formatProblem, githubCommand, locatedProblems } from "../report/text.js";
 import { title, totals } from "../report/totals.js";
 
 const USAGE = `usage: gitops-ingest <command> [options]
@@ -21,13 +21,17 @@ const USAGE = `usage: gitops-ingest <command> [options]
   resources        list the current resources     --repo owner/name [--root path] [--branch name]
 
 options:
-  --format text|json   output format (default text)
+  --format text|json|github
+                       output format (default text; github: workflow commands that annotate a pull request)
   --root-glob GLOB     inbox glob, repeatable (default from .github/${CONFIG_FILE}, else gitops/**/raw)
   --strict             unresolved references are errors
   --no-archive         delete originals instead of archiving them
   --commit SHA         source commit naming the archive folder (default: the checkout's HEAD)
   --max-file-bytes N   reject raw files larger than N bytes unread (default 5 MiB)
 `;
+
+const FORMATS = ["text", "json", "github"] as const;
+type Format = (typeof FORMATS)[number];
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -53,13 +57,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
   }
-  const format = values.format === "json" ? "json" : "text";
+  const format = FORMATS.find((f) => f === values.format);
+  if (!format) {
+    process.stderr.write(`unknown --format ${values.format}: use ${FORMATS.join(", ")}\n`);
+    return 2;
+  }
   if (command === "migrate" || command === "imports" || command === "resources") {
     // Loaded on demand: check/plan/apply never touch a database.
     const { databaseCommand } = await import("./database.js");
     return databaseCommand(command, {
       status: values.status,
-      format,
+      format: format === "json" ? "json" : "text",
       repo: values.repo,
       root: values.root,
       branch: values.branch,
@@ -115,21 +123,22 @@ async function headCommit(base: string): Promise<string> {
   }
 }
 
-function printCheck(result: IngestResult, format: "text" | "json"): void {
+function printCheck(result: IngestResult, format: Format): void {
   const problems = locatedProblems(result.report);
   if (format === "json") {
     const t = totals(result.report);
     process.stdout.write(`${JSON.stringify({ summary: t, problems }, null, 2)}\n`);
     return;
   }
-  for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
+  const line = format === "github" ? githubCommand : formatProblem;
+  for (const p of problems) process.stdout.write(`${line(p)}\n`);
   const t = totals(result.report);
   process.stdout.write(
     `${t.files} files, ${t.ingestedFiles + t.emptyFiles} valid, ${t.rejectedFiles} rejected; ${t.errors} errors, ${t.warnings} warnings\n`,
   );
 }
 
-function printPlan(result: IngestResult, format: "text" | "json", applied: boolean): void {
+function printPlan(result: IngestResult, format: Format, applied: boolean): void {
   const { report, plan } = result;
   if (format === "json") {
     const roots = report.roots.map((r) => ({

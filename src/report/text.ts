@@ -31,3 +31,13 @@ export function formatProblem(p: LocatedProblem): string {
   const where = `${p.file}:${p.line ?? 1}:${p.column ?? 1}`;
   return `${where}: ${p.level}: ${p.message}${p.hint ? ` (${p.hint})` : ""}`;
 }
+
+const GITHUB_LEVEL = { error: "error", warning: "warning", notice: "notice" } as const;
+
+/** A GitHub Actions workflow command (`::error file=…,line=…::message`), escaped as the runner expects. */
+export function githubCommand(p: LocatedProblem): string {
+  const data = (v: string) => v.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  const property = (v: string) => data(v).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  const where = `file=${property(p.file)},line=${p.line ?? 1},col=${p.column ?? 1},title=${property(p.code)}`;
+  return `::${GITHUB_LEVEL[p.level]} ${where}::${data(p.hint ? `${p.message} (${p.hint})` : p.message)}`;
+}
