@@ -158,8 +158,7 @@ describe("a push with files in raw/", () => {
       TOKEN,
       REPO_CONFIG,
       ORG_CONFIG,
-      `GET ${repoPath(`/git/commits/${head}`)}`,
-      `GET ${repoPath(`/git/trees/${baseTree}`)}?recursive=1`,
+      `GET ${repoPath(`/git/trees/${head}`)}?recursive=1`,
       `POST ${CHECK_RUNS}`,
       "POST /graphql",
       `POST ${TREES}`,
@@ -324,7 +323,7 @@ describe("a push with files in raw/", () => {
     const files: Files = { [`${RAW}/a.yaml`]: vpcYaml("vpc-a", 1, 1001) };
     const newCommit = sha("redelivery-commit");
     github.appInfo().token().noConfig();
-    const baseTree = github.commit(head, files);
+    github.commit(head, files);
     github.createCheck(14).graphql().createTrees(sha("redelivery-tree")).createCommit(newCommit);
     github.updateRef("main").updateCheck(14);
     const payload = pushPayload({ repoId, after: head });
@@ -338,8 +337,7 @@ describe("a push with files in raw/", () => {
     expect(github.sequence().slice(firstRun)).toEqual([
       REPO_CONFIG,
       ORG_CONFIG,
-      `GET ${repoPath(`/git/commits/${head}`)}`,
-      `GET ${repoPath(`/git/trees/${baseTree}`)}?recursive=1`,
+      `GET ${repoPath(`/git/trees/${head}`)}?recursive=1`,
     ]);
     expect((await imports()).map((r) => [r.status, r.ingestionCommit, r.attempts])).toEqual([
       ["committed", newCommit, 1],
@@ -362,7 +360,7 @@ describe("the branch moves during ingestion", () => {
     github.updateRef("main", "not-fast-forward").updateCheck(31);
     // Someone pushed a README change meanwhile: same raw file, new head.
     github.getRef("main", newHead);
-    const baseTree2 = github.commit(newHead, { ...files, "README.md": "# moved\n" }, [head]);
+    const baseTree2 = github.commit(newHead, { ...files, "README.md": "# moved\n" });
     github
       .createCheck(32)
       .graphql()
@@ -434,7 +432,8 @@ describe("GitHub failures", () => {
     github.appInfo().token().noConfig();
     // plugin-retry: the request and 3 retries, then the run gives up before it has a check run.
     github.scope
-      .get(repoPath(`/git/commits/${head}`))
+      .get(repoPath(`/git/trees/${head}`))
+      .query({ recursive: "1" })
       .times(4)
       .reply(503, { message: "Service Unavailable" });
     github.createCheck(44).updateCheck(44);
@@ -708,7 +707,7 @@ describe("re-run", () => {
     const newTree = sha("rerun-tree");
     const newCommit = sha("rerun-commit");
     github.appInfo().token().noConfig().getRef("main", head);
-    const baseTree = github.commit(head, { [`${RAW}/a.yaml`]: a });
+    github.commit(head, { [`${RAW}/a.yaml`]: a });
     github.createCheck(101).graphql().createTrees(newTree).createCommit(newCommit).updateRef("main");
     github.updateCheck(101);
 
@@ -734,8 +733,7 @@ describe("re-run", () => {
       REPO_CONFIG,
       ORG_CONFIG,
       `GET ${repoPath("/git/ref/heads%2Fmain")}`,
-      `GET ${repoPath(`/git/commits/${head}`)}`,
-      `GET ${repoPath(`/git/trees/${baseTree}`)}?recursive=1`,
+      `GET ${repoPath(`/git/trees/${head}`)}?recursive=1`,
       `POST ${CHECK_RUNS}`,
       "POST /graphql",
       `POST ${TREES}`,

@@ -12,9 +12,9 @@ export async function readCommitTree(
   repo: RepoRef,
   commitSha: string,
 ): Promise<CommitTree> {
-  const commit = await octokit.rest.git.getCommit({ ...repo, commit_sha: commitSha });
-  const treeSha = commit.data.tree.sha;
-  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha, recursive: "1" });
+  // The trees endpoint takes a commit SHA too and answers with that commit's tree: one request, not two.
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: commitSha, recursive: "1" });
+  const treeSha = data.sha;
   // A truncated recursive listing (very large repositories) is completed folder by folder.
   const entries = data.truncated ? await walkTree(octokit, repo, treeSha, "") : (data.tree as TreeEntry[]);
   return { commitSha, treeSha, files: entries.filter((e) => e.type === "blob") };

@@ -208,8 +208,8 @@ export class FakeGitHub {
     return this;
   }
 
-  /** GET the commit and its recursive tree; returns the tree SHA. */
-  commit(commitSha: string, files: Files, parents: string[] = [sha(`parent-of-${commitSha}`)]): string {
+  /** GET the commit's recursive tree (asked for by commit SHA); returns the tree SHA. */
+  commit(commitSha: string, files: Files): string {
     const entries = Object.entries(files).map(([path, text]) => {
       const oid = blobSha(text);
       this.blobs.set(oid, text);
@@ -217,14 +217,7 @@ export class FakeGitHub {
     });
     const treeSha = sha(`tree:${JSON.stringify(entries)}`);
     this.scope
-      .get(repoPath(`/git/commits/${commitSha}`))
-      .reply(200, {
-        sha: commitSha,
-        message: "Add fabric files",
-        tree: { sha: treeSha, url: `${API}${repoPath(`/git/trees/${treeSha}`)}` },
-        parents: parents.map((p) => ({ sha: p })),
-      })
-      .get(repoPath(`/git/trees/${treeSha}`))
+      .get(repoPath(`/git/trees/${commitSha}`))
       .query({ recursive: "1" })
       .reply(200, { sha: treeSha, tree: entries, truncated: false });
     return treeSha;
