@@ -450,6 +450,29 @@ describe("GitHub failures", () => {
     expectEveryMockUsedAndNothingElse();
   });
 
+  it("never says nothing was committed when only the final check-run update fails", async () => {
+    const head = sha("late-failure-head");
+    const newCommit = sha("late-failure-commit");
+    github.appInfo().token().noConfig();
+    github.commit(head, files);
+    github
+      .createCheck(45)
+      .graphql()
+      .createTrees(sha("late-failure-tree"))
+      .createCommit(newCommit)
+      .updateRef("main");
+    // plugin-retry: the request and 3 retries; no other check-run update may follow.
+    github.scope.patch(`${CHECK_RUNS}/45`).times(4).reply(500, { message: "Server Error" });
+
+    await deliver(probot, "push", pushPayload({ repoId, after: head }));
+
+    const updates = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/45`);
+    expect(updates).toHaveLength(4);
+    expect(updates.every((u) => u.conclusion === "success")).toBe(true);
+    expect((await imports()).map((r) => [r.status, r.ingestionCommit])).toEqual([["committed", newCommit]]);
+    expectEveryMockUsedAndNothingElse();
+  });
+
   it("retries a 502 on the commit creation and succeeds", async () => {
     const head = sha("502-head");
     const newTree = sha("502-tree");

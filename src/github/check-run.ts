@@ -81,3 +81,21 @@ export async function completeCheck(
     actions: rerunAction,
   });
 }
+
+/** Our check runs on a commit that a run started (external id = its import) and never completed. */
+export async function unfinishedChecks(
+  octokit: Octokit,
+  repo: RepoRef,
+  sha: string,
+  externalId: string,
+): Promise<number[]> {
+  const { data } = await octokit.rest.checks.listForRef({
+    ...repo,
+    ref: sha,
+    check_name: CHECK_NAME,
+    filter: "all",
+  });
+  return data.check_runs
+    .filter((c) => c.status !== "completed" && c.external_id === externalId)
+    .map((c) => c.id);
+}

@@ -176,7 +176,10 @@ async function attemptIngestion(
         "commit landed but recording it failed; it will be reconciled",
       );
     }
-    await completeCheck(octokit, repo, checkRunId, checkResult(report, commitSha));
+    // The commit landed: whatever fails from here on must not report "nothing was committed".
+    await completeCheck(octokit, repo, checkRunId, checkResult(report, commitSha)).catch((error: unknown) =>
+      log.error({ err: error, commitSha }, "committed, but the check run could not be completed"),
+    );
     return { status: "committed", commitSha, checkRunId };
   } catch (error) {
     if (error instanceof BranchMovedError) throw error;

@@ -1,5 +1,9 @@
-/** Settling an import a crash left pending: the branch's history says whether its commit landed. */
+/**
+ * Settling an import a crash left pending: the branch's history says whether its commit landed,
+ * and a check run the crash left spinning is completed so it does not claim work still under way.
+ */
 import type { Logger } from "probot";
+import { completeCheck, unfinishedChecks } from "../github/check-run.js";
 import { type Octokit, repoFromFullName } from "../github/types.js";
 import { findIngestionCommit } from "./find-ingestion-commit.js";
 import type { ImportRecorder, PendingImport } from "./recorder.js";
@@ -14,6 +18,16 @@ export async function settleImport(
   const sha = await findIngestionCommit(octokit, repo, pending.branch, pending.sourceCommit);
   if (sha) await recorder.committed(pending.id, sha);
   else await recorder.failed(pending.id, "interrupted before its commit landed; the files are still in raw/");
+  for (const checkRunId of await unfinishedChecks(octokit, repo, pending.sourceCommit, String(pending.id))) {
+    await completeCheck(octokit, repo, checkRunId, {
+      conclusion: sha ? "success" : "neutral",
+      title: sha ? "Ingested (confirmed after an interruption)" : "Interrupted: nothing was committed",
+      summary: sha
+        ? `The app was interrupted after committing; the ingestion commit is \`${sha}\`.`
+        : "The app was interrupted before committing. The files are still in `raw/`: the next push or a **Re-run** ingests them.",
+      annotations: [],
+    });
+  }
   log.info(
     { importId: pending.id, sourceCommit: pending.sourceCommit, commitSha: sha ?? null },
     "settled a pending import",

@@ -122,10 +122,17 @@ describe.runIf(DATABASE_URL)("on real Postgres", () => {
     const schema = await freshSchema();
     const first = await startHarness({ databaseUrl: url.toString(), env: { DATABASE_SCHEMA: schema } });
     h = first;
+    // The database goes away as the branch moves, and the check run cannot be completed either:
+    // as if the app had died right after its commit landed.
     first.gh.beforeNext({ method: "PATCH", path: /git\/refs\/heads\/main$/ }, () => proxy?.down());
+    first.gh.failNext(
+      { method: "PATCH", path: /check-runs\/\d+$/, times: 4 },
+      { status: 500, body: { message: "down" } },
+    );
     const pushed = await first.push(sampleInbox());
-    await first.waitForChecks(pushed.after);
     const ingestion = await first.head();
+    expect(await gitIn(first.gh, "rev-parse", `${ingestion}^`)).toBe(pushed.after);
+    expect(first.checkRunsFor(pushed.after).map((c) => c.status)).toEqual(["in_progress"]);
 
     // The app goes away with the import pending; a new instance starts on the same repository.
     const gh = first.gh;
@@ -142,6 +149,11 @@ describe.runIf(DATABASE_URL)("on real Postgres", () => {
     }
     expect(imports.map((i) => [i.status, i.ingestionCommit])).toEqual([["committed", ingestion]]);
     expect(await listResources(db, { repo: REPO_ID, root: FABRIC_ROOT })).toHaveLength(48);
+    const [check] = await h.waitForChecks(pushed.after);
+    expect(check).toMatchObject({
+      conclusion: "success",
+      output: { title: "Ingested (confirmed after an interruption)" },
+    });
   });
 });
 
