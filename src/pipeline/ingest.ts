@@ -6,6 +6,7 @@ import { type CheckedDocument, checkDocument } from "./check-document.js";
 import { knownFromManagedPaths, referencesOf, unresolvedLevel } from "./crossref.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
 import { compare, GITKEEP } from "./discover.js";
+import { expandLists } from "./expand-lists.js";
 import { gitBlobSha } from "./git-blob.js";
 import { toCanonicalYaml, unmanagedText } from "./normalize.js";
 import { type LoadedDocument, type YamlLoader, yamlLoader } from "./parse.js";
@@ -109,9 +110,9 @@ function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: num
   }
   const loaded = loader.load(decoded.text);
   report.problems.push(...loaded.problems);
-  const candidates = loaded.documents.map((doc) => candidate(root, doc));
+  const candidates = expandLists(loaded.documents).map((doc) => candidate(root, doc));
   report.documents = candidates.map((c) => c.report);
-  if (loaded.documents.length === 0 && loaded.problems.length === 0) {
+  if (candidates.length === 0 && loaded.problems.length === 0) {
     report.problems.push({
       level: "notice",
       code: "empty-file",

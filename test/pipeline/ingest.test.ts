@@ -207,6 +207,55 @@ describe("mixed and odd content", () => {
     });
   });
 
+  it("takes the items of a `kubectl get -o yaml` List one by one, each at its own line", () => {
+    const list = [
+      "apiVersion: v1",
+      "kind: List",
+      "items:",
+      "- apiVersion: vpc.githedgehog.com/v1beta1",
+      "  kind: VPC",
+      "  metadata:",
+      "    name: vpc-1",
+      "    namespace: default",
+      "    resourceVersion: '4242'",
+      "  spec:",
+      "    subnets:",
+      "      default:",
+      "        subnet: 10.0.1.0/24",
+      "        vlan: 1001",
+      "  status: {}",
+      "- apiVersion: v1",
+      "  kind: ConfigMap",
+      "  metadata:",
+      "    name: notes",
+      "  data:",
+      "    owner: netops",
+      "metadata:",
+      "  resourceVersion: ''",
+    ].join("\n");
+    const result = ingestTree({ [`${RAW}/export.yaml`]: list });
+    expect(fileReport(result, `${RAW}/export.yaml`)?.documents.map((d) => [d.kind, d.name, d.line])).toEqual([
+      ["VPC", "vpc-1", 4],
+      ["ConfigMap", "notes", 16],
+    ]);
+    expect(parse(writeText(result, `${FABRIC_ROOT}/managed/vpcs/vpc-1.yaml`)).metadata).toEqual({
+      name: "vpc-1",
+      namespace: "default",
+    });
+    expect(parse(writeText(result, `${FABRIC_ROOT}/unmanaged/configmap/notes.yaml`))).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "notes" },
+      data: { owner: "netops" },
+    });
+
+    const bad = ingestTree({
+      [`${RAW}/export.yaml`]: list.replace("vlan: 1001", "vlan: 1001\n        vlna: 1"),
+    });
+    const problem = fileReport(bad, `${RAW}/export.yaml`)?.documents[0]?.problems[0];
+    expect(problem).toMatchObject({ code: "unknown-field", line: 15, column: 9 });
+  });
+
   it("quotes strings that YAML 1.1 readers would take for something else", () => {
     const result = ingestTree({
       [`${RAW}/sw.yaml`]:

@@ -1,0 +1,39 @@
+/**
+ * `kubectl get … -o yaml` exports several objects as one `v1 List` with `items`. Each item is a
+ * document of its own to the pipeline, placed at its own lines; the List itself is not an object
+ * anyone meant to keep.
+ */
+import { Document } from "yaml";
+import type { LoadedDocument } from "./parse.js";
+import { isObject } from "./server-fields.js";
+
+function isList(value: unknown): value is { items: unknown[] } {
+  return (
+    isObject(value) &&
+    value.apiVersion === "v1" &&
+    typeof value.kind === "string" &&
+    /List$/.test(value.kind) &&
+    Array.isArray(value.items)
+  );
+}
+
+export function expandLists(documents: readonly LoadedDocument[]): LoadedDocument[] {
+  const out: LoadedDocument[] = [];
+  for (const doc of documents) {
+    if (!isList(doc.value)) {
+      out.push({ ...doc, index: out.length });
+      continue;
+    }
+    doc.value.items.forEach((item, i) => {
+      out.push({
+        index: out.length,
+        start: doc.positionOf(["items", i]),
+        value: item,
+        // An item has no text of its own outside the List: it is written out again, values unchanged.
+        source: new Document(item).toString(),
+        positionOf: (path) => doc.positionOf(["items", i, ...path]),
+      });
+    });
+  }
+  return out;
+}
