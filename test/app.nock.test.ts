@@ -15,6 +15,8 @@ import { FABRIC_ROOT, manyVpcFiles, RAW, vpcYaml } from "./support/fabric.js";
 import {
   blobSha,
   CONFIG_PATH,
+  checkRunEvent,
+  checkSuiteEvent,
   deliver,
   FakeGitHub,
   type Files,
@@ -22,7 +24,6 @@ import {
   OWNER,
   pushPayload,
   repoPath,
-  repositoryPayload,
   sha,
   startApp,
 } from "./support/nock-app.js";
@@ -734,21 +735,7 @@ describe("re-run", () => {
     github.createCheck(101).graphql().createTrees(newTree).createCommit(newCommit).updateRef("main");
     github.updateCheck(101);
 
-    await deliver(probot, "check_run", {
-      action: "rerequested",
-      check_run: {
-        id: 7,
-        name: "gitops-ingest",
-        app: { id: 123, slug: "gitops-ingest" },
-        head_sha: oldHead,
-        status: "completed",
-        conclusion: "failure",
-        check_suite: { id: 8, head_branch: "main", head_sha: oldHead },
-      },
-      repository: repositoryPayload(repoId),
-      installation: { id: INSTALLATION_ID },
-      sender: { login: "dev", type: "User" },
-    });
+    await deliver(probot, "check_run", checkRunEvent(repoId, { headSha: oldHead }));
 
     expect(github.sequence()).toEqual([
       GET_APP,
@@ -782,20 +769,11 @@ describe("re-run", () => {
     github.createCheck(102).graphql().createTrees(sha("action-tree")).createCommit(newCommit);
     github.updateRef("release").updateCheck(102);
 
-    await deliver(probot, "check_run", {
-      action: "requested_action",
-      requested_action: { identifier: "rerun" },
-      check_run: {
-        id: 9,
-        name: "gitops-ingest",
-        app: { id: 123, slug: "gitops-ingest" },
-        head_sha: sha("action-old-head"),
-        check_suite: { id: 10, head_branch: "release", head_sha: sha("action-old-head") },
-      },
-      repository: repositoryPayload(repoId),
-      installation: { id: INSTALLATION_ID },
-      sender: { login: "dev", type: "User" },
-    });
+    await deliver(
+      probot,
+      "check_run",
+      checkRunEvent(repoId, { action: "requested_action", requestedAction: "rerun", headBranch: "release" }),
+    );
 
     expect(github.sequence().slice(0, 4)).toEqual([
       GET_APP,
@@ -816,19 +794,7 @@ describe("re-run", () => {
   it("ignores a re-run asked on a branch the app does not ingest on", async () => {
     github.appInfo().token().noConfig();
 
-    await deliver(probot, "check_run", {
-      action: "rerequested",
-      check_run: {
-        id: 13,
-        name: "gitops-ingest",
-        app: { id: 123, slug: "gitops-ingest" },
-        head_sha: sha("feature-head"),
-        check_suite: { id: 14, head_branch: "feature", head_sha: sha("feature-head") },
-      },
-      repository: repositoryPayload(repoId),
-      installation: { id: INSTALLATION_ID },
-      sender: { login: "dev", type: "User" },
-    });
+    await deliver(probot, "check_run", checkRunEvent(repoId, { headBranch: "feature" }));
 
     expect(github.sequence()).toEqual([GET_APP, TOKEN, REPO_CONFIG, ORG_CONFIG]);
     expect(await imports()).toEqual([]);
@@ -837,28 +803,9 @@ describe("re-run", () => {
 
   it("ignores re-runs of other apps' checks and suites (GitHub Actions' too)", async () => {
     github.appInfo();
-    const common = {
-      repository: repositoryPayload(repoId),
-      installation: { id: INSTALLATION_ID },
-      sender: { login: "dev", type: "User" },
-    };
     const actions = { id: 15368, slug: "github-actions" };
-    await deliver(probot, "check_suite", {
-      action: "rerequested",
-      check_suite: { id: 20, head_branch: "main", head_sha: sha("suite-head"), app: actions },
-      ...common,
-    });
-    await deliver(probot, "check_run", {
-      action: "rerequested",
-      check_run: {
-        id: 21,
-        name: "gitops-ingest",
-        head_sha: sha("suite-head"),
-        app: actions,
-        check_suite: { id: 20, head_branch: "main", head_sha: sha("suite-head") },
-      },
-      ...common,
-    });
+    await deliver(probot, "check_suite", checkSuiteEvent(repoId, { app: actions }));
+    await deliver(probot, "check_run", checkRunEvent(repoId, { app: actions }));
     expect(github.sequence()).toEqual([GET_APP]);
     expect(await imports()).toEqual([]);
     expectEveryMockUsedAndNothingElse();
@@ -872,18 +819,7 @@ describe("re-run", () => {
     github.createCheck(103).graphql().createTrees(sha("suite-rerun-tree")).createCommit(newCommit);
     github.updateRef("main").updateCheck(103);
 
-    await deliver(probot, "check_suite", {
-      action: "rerequested",
-      check_suite: {
-        id: 22,
-        head_branch: "main",
-        head_sha: sha("old"),
-        app: { id: 123, slug: "gitops-ingest" },
-      },
-      repository: repositoryPayload(repoId),
-      installation: { id: INSTALLATION_ID },
-      sender: { login: "dev", type: "User" },
-    });
+    await deliver(probot, "check_suite", checkSuiteEvent(repoId));
 
     expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
     expect((await imports()).map((r) => [r.sourceCommit, r.trigger, r.status])).toEqual([
@@ -893,24 +829,12 @@ describe("re-run", () => {
   });
 
   it("ignores other checks' re-runs and other requested actions", async () => {
-    const checkRun = (name: string) => ({
-      id: 11,
-      name,
-      head_sha: sha("other-head"),
-      check_suite: { id: 12, head_branch: "main", head_sha: sha("other-head") },
-    });
-    const common = {
-      repository: repositoryPayload(repoId),
-      installation: { id: INSTALLATION_ID },
-      sender: { login: "dev", type: "User" },
-    };
-    await deliver(probot, "check_run", { action: "rerequested", check_run: checkRun("ci"), ...common });
-    await deliver(probot, "check_run", {
-      action: "requested_action",
-      requested_action: { identifier: "explain" },
-      check_run: checkRun("gitops-ingest"),
-      ...common,
-    });
+    await deliver(probot, "check_run", checkRunEvent(repoId, { name: "ci" }));
+    await deliver(
+      probot,
+      "check_run",
+      checkRunEvent(repoId, { action: "requested_action", requestedAction: "explain" }),
+    );
     expect(github.sequence()).toEqual([]);
     expect(github.unmatched).toEqual([]);
     expect(await imports()).toEqual([]);

@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = configured.config;
-  const { input } = await readCheckout(base, {
+  const input = await readCheckout(base, {
     roots: values["root-glob"] ?? config.roots,
     strict: values.strict ?? config.strict,
     archive: values["no-archive"] ? false : config.archive,

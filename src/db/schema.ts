@@ -22,16 +22,9 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 type JsonColumn = ColumnType<JsonValue | null, string | null | undefined, string | null>;
 
 /** Where an import stands. Only `pending` may change; every other status is an end state. */
-export type ImportStatus = "pending" | "committed" | "nothing_to_do" | "rejected" | "failed" | "superseded";
+import type { ImportStatus } from "../ingestion/recorder.js";
 
-export const IMPORT_STATUSES: readonly ImportStatus[] = [
-  "pending",
-  "committed",
-  "nothing_to_do",
-  "rejected",
-  "failed",
-  "superseded",
-];
+export type { ImportStatus };
 
 /** A problem as stored: the pipeline's Problem, plus the document index when it is about one document. */
 export type StoredProblem = Problem & { document?: number };

@@ -2,7 +2,6 @@
 import type { Octokit, RepoRef, TreeEntry } from "./types.js";
 
 export interface CommitTree {
-  commitSha: string;
   treeSha: string;
   files: TreeEntry[];
 }
@@ -17,7 +16,7 @@ export async function readCommitTree(
   const treeSha = data.sha;
   // A truncated recursive listing (very large repositories) is completed folder by folder.
   const entries = data.truncated ? await walkTree(octokit, repo, treeSha, "") : (data.tree as TreeEntry[]);
-  return { commitSha, treeSha, files: entries.filter((e) => e.type === "blob") };
+  return { treeSha, files: entries.filter((e) => e.type === "blob") };
 }
 
 async function walkTree(

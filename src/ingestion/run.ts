@@ -48,7 +48,7 @@ export type IngestionOutcome =
   | { status: "committed"; commitSha: string; checkRunId: number }
   | { status: "nothing-to-do" | "rejected"; checkRunId: number };
 
-export const repoRef = (repository: RepositoryInfo): RepoRef => repoFromFullName(repository.fullName);
+const repoRef = (repository: RepositoryInfo): RepoRef => repoFromFullName(repository.fullName);
 
 export async function runIngestion(
   deps: IngestionDeps,
@@ -221,11 +221,12 @@ async function readInput(
 ): Promise<IngestInput> {
   const byPath = new Map(tree.files.map((f) => [f.path, f]));
   const { maxFileBytes } = request.config.config;
+  // Files over the limit are not downloaded: their size alone gets them rejected.
   const wanted = discovered
     .flatMap((d) => d.rawPaths)
-    .map((path) => byPath.get(path))
-    .filter((e) => e !== undefined && (e.size ?? 0) <= maxFileBytes);
-  const blobs = await readBlobs(octokit, repo, wanted as { sha: string; size?: number }[]);
+    .flatMap((path) => byPath.get(path) ?? [])
+    .filter((e) => (e.size ?? 0) <= maxFileBytes);
+  const blobs = await readBlobs(octokit, repo, wanted);
   const current = new Map<string, string>();
   for (const file of tree.files) if (isCurrentFile(discovered, file.path)) current.set(file.path, file.sha);
   return {
@@ -235,7 +236,6 @@ async function readInput(
     roots: rootInputs(discovered, (path) => {
       const entry = byPath.get(path);
       const bytes = entry ? blobs.get(entry.sha) : undefined;
-      // Files over the limit are not downloaded: their size alone gets them rejected.
       return { path, blobSha: entry?.sha, bytes: bytes ?? new Uint8Array(), size: entry?.size };
     }),
   };

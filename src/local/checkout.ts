@@ -1,7 +1,7 @@
 /** The local-checkout shell: reads a working tree into pipeline input, and applies a plan to it. */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { type DiscoveredRoot, discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
+import { discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
 import { gitBlobSha } from "../pipeline/git-blob.js";
 import type { IngestInput, IngestOptions, Plan } from "../pipeline/types.js";
 
@@ -24,15 +24,10 @@ export async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-export interface LocalInput {
-  input: IngestInput;
-  discovered: DiscoveredRoot[];
-}
-
 export async function readCheckout(
   dir: string,
   options: IngestOptions & { roots?: readonly string[]; sourceCommit?: string },
-): Promise<LocalInput> {
+): Promise<IngestInput> {
   const paths = await listFiles(dir);
   const discovered = discoverRoots(paths, options.roots);
   const raw = new Map<string, Uint8Array>();
@@ -42,10 +37,7 @@ export async function readCheckout(
   for (const path of paths) {
     if (isCurrentFile(discovered, path)) current.set(path, gitBlobSha(await readFile(join(dir, path))));
   }
-  return {
-    discovered,
-    input: { roots, current, sourceCommit: options.sourceCommit ?? "working-tree", options },
-  };
+  return { roots, current, sourceCommit: options.sourceCommit ?? "working-tree", options };
 }
 
 /** Writes the plan into the working tree; changes files only, never commits. */

@@ -62,6 +62,59 @@ export async function deliver(probot: Probot, name: EventName, payload: object, 
   return id;
 }
 
+/** What GET /app answers: the app these tests run as. */
+export const OWN_APP = { id: 123, slug: APP_SLUG };
+
+export interface CheckEventOptions {
+  action?: "rerequested" | "requested_action";
+  name?: string;
+  /** The app that owns the check (default: this one). */
+  app?: { id: number; slug: string };
+  headBranch?: string;
+  headSha?: string;
+  requestedAction?: string;
+}
+
+/** A check_run event on one of `app`'s check runs, in the suite of `headBranch`. */
+export function checkRunEvent(repoId: number, o: CheckEventOptions = {}) {
+  const headSha = o.headSha ?? sha("check-event-head");
+  return {
+    action: o.action ?? "rerequested",
+    ...(o.requestedAction ? { requested_action: { identifier: o.requestedAction } } : {}),
+    check_run: {
+      id: 7,
+      name: o.name ?? "gitops-ingest",
+      app: o.app ?? OWN_APP,
+      head_sha: headSha,
+      status: "completed",
+      check_suite: { id: 8, head_branch: o.headBranch ?? "main", head_sha: headSha },
+    },
+    ...checkEventEnvelope(repoId),
+  };
+}
+
+/** A check_suite "rerequested" event on `app`'s suite. */
+export function checkSuiteEvent(repoId: number, o: CheckEventOptions = {}) {
+  return {
+    action: "rerequested",
+    check_suite: {
+      id: 8,
+      head_branch: o.headBranch ?? "main",
+      head_sha: o.headSha ?? sha("check-event-head"),
+      app: o.app ?? OWN_APP,
+    },
+    ...checkEventEnvelope(repoId),
+  };
+}
+
+function checkEventEnvelope(repoId: number) {
+  return {
+    repository: repositoryPayload(repoId),
+    installation: { id: INSTALLATION_ID },
+    sender: { login: "dev", type: "User" },
+  };
+}
+
 export function repositoryPayload(repoId: number) {
   return {
     id: repoId,
@@ -172,7 +225,7 @@ export class FakeGitHub {
 
   /** GET /app: the app's own slug (for its `<slug>[bot]` login). */
   appInfo(): this {
-    this.scope.get("/app").reply(200, { id: 123, slug: APP_SLUG, name: APP_SLUG });
+    this.scope.get("/app").reply(200, { ...OWN_APP, name: APP_SLUG });
     return this;
   }
 
