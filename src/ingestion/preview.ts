@@ -1,0 +1,154 @@
+/**
+ * A pull request's preview: the same pipeline on the PR head's tree, planned against the base
+ * branch's managed/, reported as the `gitops-ingest` check run on the head commit. Nothing is
+ * committed and nothing is recorded as an import. Reads only trees and blobs (through the base
+ * repository, so PRs from forks work): 2 tree reads + one GraphQL query per 100 blobs + the check run.
+ */
+import type { Logger } from "probot";
+import type { ConfigResult } from "../config.js";
+import { readBlobs } from "../github/blobs.js";
+import { completeCheck, startCheck } from "../github/check-run.js";
+import { readCommitTree } from "../github/tree.js";
+import type { Octokit, RepoRef, TreeEntry } from "../github/types.js";
+import { checkManagedEdits } from "../pipeline/check-managed.js";
+import { knownFromManagedPaths } from "../pipeline/crossref.js";
+import { type DiscoveredRoot, discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
+import { ingest } from "../pipeline/ingest.js";
+import type { FileReport, IngestInput, RawFile, Report } from "../pipeline/types.js";
+import { previewResult } from "../report/preview-result.js";
+import { updatedPaths, updatedResources } from "../report/updated-resources.js";
+
+export interface PreviewRequest {
+  repo: RepoRef;
+  /** The PR head commit (in the base repository's network: forks included). */
+  headSha: string;
+  /** The base branch's commit the PR is compared with. */
+  baseSha: string;
+  config: ConfigResult;
+}
+
+export interface PreviewDeps {
+  octokit: Octokit;
+  log: Logger;
+}
+
+export type PreviewOutcome =
+  | { status: "no-roots" }
+  | { status: "reported"; checkRunId: number; conclusion: string };
+
+export async function runPreview(deps: PreviewDeps, request: PreviewRequest): Promise<PreviewOutcome> {
+  const { octokit, log } = deps;
+  const { repo, headSha, baseSha, config } = request;
+  const [head, base] = await Promise.all([
+    readCommitTree(octokit, repo, headSha),
+    readCommitTree(octokit, repo, baseSha),
+  ]);
+  const discovered = discoverRoots(
+    head.files.map((f) => f.path),
+    config.config.roots,
+  );
+  if (discovered.length === 0) return { status: "no-roots" };
+  const checkRunId = await startCheck(octokit, repo, headSha);
+  const changes = managedChanges(discovered, head.files, base.files);
+  const maxFileBytes = config.config.maxFileBytes;
+  const headByPath = new Map(head.files.map((f) => [f.path, f]));
+  const baseByPath = new Map(base.files.map((f) => [f.path, f]));
+  const rawEntries = discovered.flatMap((d) => d.rawPaths).flatMap((p) => headByPath.get(p) ?? []);
+  const blobs = await readBlobs(
+    octokit,
+    repo,
+    [...rawEntries, ...changes.edited, ...changes.deleted, ...changes.others].filter(
+      (e) => (e.size ?? 0) <= maxFileBytes,
+    ),
+  );
+  const rawFile = (entry: TreeEntry | undefined, path: string): RawFile => ({
+    path,
+    bytes: (entry && blobs.get(entry.sha)) ?? new Uint8Array(),
+    ...(entry?.sha ? { blobSha: entry.sha } : {}),
+    ...(entry?.size !== undefined ? { size: entry.size } : {}),
+    ...(entry?.mode ? { mode: entry.mode } : {}),
+  });
+
+  // Planned against the base branch's managed/: what merging would change there.
+  const current = new Map<string, string>();
+  for (const file of base.files) if (isCurrentFile(discovered, file.path)) current.set(file.path, file.sha);
+  const input: IngestInput = {
+    sourceCommit: headSha,
+    current,
+    options: { archive: config.config.archive, strict: config.config.strict, maxFileBytes },
+    roots: rootInputs(discovered, (path) => rawFile(headByPath.get(path), path)),
+  };
+  const { report } = ingest(input);
+
+  const handEdits = discovered.flatMap((d) =>
+    handEditReports(d, report, head.files, changes, rawFile, config.config.strict, maxFileBytes),
+  );
+  const diffBlobs = await readBlobs(
+    octokit,
+    repo,
+    updatedPaths(report).flatMap((path) => baseByPath.get(path) ?? []),
+  );
+  const updated = updatedResources(report, (path) => {
+    const entry = baseByPath.get(path);
+    return entry ? diffBlobs.get(entry.sha) : undefined;
+  });
+  const result = previewResult(report, handEdits, updated);
+  await completeCheck(octokit, repo, checkRunId, result);
+  log.info({ headSha, baseSha, conclusion: result.conclusion }, "pull request previewed");
+  return { status: "reported", checkRunId, conclusion: result.conclusion };
+}
+
+interface ManagedChanges {
+  edited: TreeEntry[];
+  deleted: TreeEntry[];
+  /** Managed files that stay; read only when something is deleted (to find references to it). */
+  others: TreeEntry[];
+}
+
+/** Files under a root's managed/ or unmanaged/ that differ between the base and the head. */
+export function managedChanges(
+  discovered: readonly DiscoveredRoot[],
+  head: readonly TreeEntry[],
+  base: readonly TreeEntry[],
+): ManagedChanges {
+  const headByPath = new Map(head.filter((f) => isCurrentFile(discovered, f.path)).map((f) => [f.path, f]));
+  const baseByPath = new Map(base.filter((f) => isCurrentFile(discovered, f.path)).map((f) => [f.path, f]));
+  const edited = [...headByPath.values()].filter((f) => baseByPath.get(f.path)?.sha !== f.sha);
+  const deleted = [...baseByPath.values()].filter((f) => !headByPath.has(f.path));
+  const editedPaths = new Set(edited.map((f) => f.path));
+  const others = deleted.length > 0 ? [...headByPath.values()].filter((f) => !editedPaths.has(f.path)) : [];
+  return { edited, deleted, others };
+}
+
+function handEditReports(
+  root: DiscoveredRoot,
+  report: Report,
+  head: readonly TreeEntry[],
+  changes: ManagedChanges,
+  rawFile: (entry: TreeEntry | undefined, path: string) => RawFile,
+  strict: boolean,
+  maxFileBytes: number,
+): FileReport[] {
+  const inRoot = (e: TreeEntry) => e.path.startsWith(`${root.root}/`);
+  const edited = changes.edited.filter(inRoot);
+  const deleted = changes.deleted.filter(inRoot);
+  if (edited.length === 0 && deleted.length === 0) return [];
+  // What exists once the change lands: managed/ of the head plus what raw/ would add.
+  const known = knownFromManagedPaths(
+    root.root,
+    head.map((f) => f.path),
+  );
+  for (const file of report.roots.find((r) => r.root === root.root)?.files ?? []) {
+    if (file.verdict !== "ingested") continue;
+    for (const d of file.documents) if (d.kind && d.name) known.add(`${d.kind}/${d.name}`);
+  }
+  return checkManagedEdits({
+    root: root.root,
+    edited: edited.map((e) => rawFile(e, e.path)),
+    deleted: deleted.map((e) => rawFile(e, e.path)),
+    others: changes.others.filter(inRoot).map((e) => rawFile(e, e.path)),
+    known,
+    strict,
+    maxFileBytes,
+  });
+}
