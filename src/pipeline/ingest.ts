@@ -183,34 +183,74 @@ function settleVerdicts(files: CheckedFile[]): void {
   }
 }
 
+/**
+ * Cross references, to a fixed point: in strict mode a file rejected for an unresolved reference
+ * takes its resources out of the known set, which may leave other files' references unresolved;
+ * repeat until no file changes. Problems are added once, from the last round each file took part in.
+ */
 function checkReferences(
   root: string,
   files: CheckedFile[],
   current: ReadonlyMap<string, string>,
   strict: boolean,
 ): void {
-  const known = knownFromManagedPaths(root, current.keys());
-  for (const file of files) {
-    if (file.report.verdict !== "ingested") continue;
+  const fromManaged = knownFromManagedPaths(root, current.keys());
+  const definedIn = new Map<string, string>();
+  for (const file of files)
     for (const c of file.candidates)
-      if (c.report.kind && c.report.name) known.add(`${c.report.kind}/${c.report.name}`);
+      if (c.report.kind && c.report.name) definedIn.set(`${c.report.kind}/${c.report.name}`, file.raw.path);
+  let accepted = files.filter((f) => f.report.verdict === "ingested");
+  const found = new Map<CheckedFile, Unresolved[]>();
+  for (;;) {
+    const known = new Set(fromManaged);
+    for (const file of accepted)
+      for (const c of file.candidates)
+        if (c.report.kind && c.report.name) known.add(`${c.report.kind}/${c.report.name}`);
+    for (const file of accepted) found.set(file, unresolvedReferences(file, known, definedIn, strict));
+    const still = accepted.filter((f) => !strict || (found.get(f) ?? []).length === 0);
+    if (still.length === accepted.length) break;
+    accepted = still;
   }
-  for (const file of files) {
-    if (file.report.verdict !== "ingested") continue;
-    for (const c of file.candidates) {
-      if (c.checked.classified?.target !== "managed") continue;
-      for (const ref of referencesOf(c.checked.classified.hedgehog.kind, c.checked.classified.object)) {
-        if (known.has(`${ref.kind}/${ref.name}`)) continue;
-        const position = c.loaded.positionOf(ref.path);
-        c.report.problems.push({
-          level: unresolvedLevel(strict),
-          code: "unresolved-reference",
-          message: `${ref.kind} "${ref.name}" (${ref.path.join(".")}) is neither in managed/ nor in this push`,
-          hint: strict ? "add it to raw/ or turn strict mode off" : "add it to raw/ if the fabric needs it",
-          path: ref.path,
-          ...position,
-        });
-      }
+  for (const unresolved of found.values())
+    for (const { document, problem } of unresolved) document.problems.push(problem);
+}
+
+interface Unresolved {
+  document: DocumentReport;
+  problem: Problem;
+}
+
+function unresolvedReferences(
+  file: CheckedFile,
+  known: ReadonlySet<string>,
+  definedIn: ReadonlyMap<string, string>,
+  strict: boolean,
+): Unresolved[] {
+  const out: Unresolved[] = [];
+  for (const c of file.candidates) {
+    if (c.checked.classified?.target !== "managed") continue;
+    for (const ref of referencesOf(c.checked.classified.hedgehog.kind, c.checked.classified.object)) {
+      const key = `${ref.kind}/${ref.name}`;
+      if (known.has(key)) continue;
+      const elsewhere = definedIn.get(key);
+      const where =
+        elsewhere && elsewhere !== file.raw.path
+          ? `is defined in ${elsewhere}, which is rejected in this push`
+          : "is neither in managed/ nor in this push";
+      const problem: Problem = {
+        level: unresolvedLevel(strict),
+        code: "unresolved-reference",
+        message: `${ref.kind} "${ref.name}" (${ref.path.join(".")}) ${where}`,
+        hint: elsewhere
+          ? `fix ${elsewhere} first`
+          : strict
+            ? "add it to raw/ or turn strict mode off"
+            : "add it to raw/ if the fabric needs it",
+        path: ref.path,
+        ...c.loaded.positionOf(ref.path),
+      };
+      out.push({ document: c.report, problem });
     }
   }
+  return out;
 }
