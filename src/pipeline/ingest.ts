@@ -2,6 +2,7 @@
  * The whole pure pipeline for one run: parse → validate → classify → normalize → plan,
  * over the roots the shell discovered and read. Input and output are plain values.
  */
+import { boundProblems } from "./bound-problems.js";
 import { type CheckedDocument, checkDocument } from "./check-document.js";
 import { knownFromManagedPaths, referencesOf, unresolvedLevel } from "./crossref.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
@@ -59,6 +60,7 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
   settleVerdicts(files);
   checkReferences(root.root, files, input.current, options.strict ?? false);
   settleVerdicts(files);
+  for (const file of files) boundProblems(file.report);
 
   const counts: Record<string, KindCounts> = {};
   let removedFromInbox = false;
