@@ -8,6 +8,7 @@ import { knownFromManagedPaths, referencesOf, unresolvedLevel } from "./crossref
 import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
 import { compare, GITKEEP } from "./discover.js";
 import { expandLists } from "./expand-lists.js";
+import { fileNameProblems } from "./file-names.js";
 import { gitBlobSha } from "./git-blob.js";
 import { toCanonicalYaml, unmanagedText } from "./normalize.js";
 import { type LoadedDocument, type YamlLoader, yamlLoader } from "./parse.js";
@@ -52,10 +53,15 @@ export function ingest(input: IngestInput, loader: YamlLoader = yamlLoader): Ing
 
 function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, plan: Plan): RootReport {
   const options = input.options ?? {};
-  const files = [...root.raw]
-    .sort((a, b) => compare(a.path, b.path))
-    .map((raw) => checkFile(root.root, raw, loader, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES));
+  const files: CheckedFile[] = [];
+  const submodules: string[] = [];
+  for (const raw of [...root.raw].sort((a, b) => compare(a.path, b.path))) {
+    if (raw.mode === SUBMODULE) submodules.push(raw.path);
+    else if (raw.mode === SYMLINK) files.push(symlinkFile(root.root, raw));
+    else files.push(checkFile(root.root, raw, loader, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES));
+  }
 
+  checkFileNames(files);
   markClashes(files);
   settleVerdicts(files);
   checkReferences(root.root, files, input.current, options.strict ?? false);
@@ -86,6 +92,8 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
       };
       if (file.raw.blobSha) archived.blobSha = file.raw.blobSha;
       else archived.bytes = file.raw.bytes;
+      // The archive keeps the original's executable bit.
+      if (file.raw.mode === EXECUTABLE) archived.mode = EXECUTABLE;
       plan.writes.push(archived);
       file.report.archivePath = archived.path;
     }
@@ -99,7 +107,44 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
       reason: "gitkeep",
     });
   }
-  return { root: root.root, files: files.map((f) => f.report), ignored: [...(root.ignored ?? [])], counts };
+  const report: RootReport = {
+    root: root.root,
+    files: files.map((f) => f.report),
+    ignored: [...(root.ignored ?? [])],
+    counts,
+  };
+  if (submodules.length > 0) report.submodules = submodules;
+  return report;
+}
+
+const EXECUTABLE = "100755";
+const SYMLINK = "120000";
+const SUBMODULE = "160000";
+
+/** A symlink in raw/ is never followed (it could point anywhere): its file is rejected and stays. */
+function symlinkFile(root: string, raw: RawFile): CheckedFile {
+  const report: FileReport = { path: raw.path, root, verdict: "rejected", problems: [], documents: [] };
+  if (raw.blobSha) report.blobSha = raw.blobSha;
+  report.problems.push({
+    level: "error",
+    code: "symlink",
+    message: `a symbolic link (to ${JSON.stringify(new TextDecoder().decode(raw.bytes))}): links are never followed, left in raw/`,
+    hint: "commit the file itself instead of a link to it",
+    line: 1,
+    column: 1,
+  });
+  return { raw, report, candidates: [] };
+}
+
+/** A resource whose file could not be checked out (too long a name) is an error at its metadata.name. */
+function checkFileNames(files: CheckedFile[]): void {
+  for (const file of files) {
+    for (const c of file.candidates) {
+      if (!c.report.outputPath) continue;
+      for (const problem of fileNameProblems(c.report.outputPath))
+        c.report.problems.push({ ...problem, ...c.loaded.positionOf(["metadata", "name"]) });
+    }
+  }
 }
 
 function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: number): CheckedFile {

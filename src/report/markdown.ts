@@ -71,6 +71,9 @@ function rootSection(root: RootReport): string {
       `Left alone in \`raw/\` (not \`.yaml\`/\`.yml\`): ${root.ignored.map((p) => `\`${p}\``).join(", ")}`,
     );
   }
+  if (root.submodules && root.submodules.length > 0) {
+    lines.push("", `Submodules left alone in \`raw/\`: ${root.submodules.map((p) => `\`${p}\``).join(", ")}`);
+  }
   const empty = root.files.filter((f) => f.verdict === "empty");
   if (empty.length > 0)
     lines.push("", `Empty files archived: ${empty.map((f) => `\`${f.path}\``).join(", ")}`);
