@@ -26,10 +26,14 @@ export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
-/** Groups tree paths into fabric roots. The shortest matching ancestor folder wins. */
+/**
+ * Groups tree paths into fabric roots. The shortest matching ancestor folder wins.
+ * A submodule (gitlink) in raw/ is a raw entry whatever its name, so the pipeline can say what it is.
+ */
 export function discoverRoots(
   paths: Iterable<string>,
   globs: readonly string[] = DEFAULT_ROOT_GLOBS,
+  isSubmodule: (path: string) => boolean = () => false,
 ): DiscoveredRoot[] {
   const isInbox = picomatch(globs as string[], { dot: false });
   const roots = new Map<string, DiscoveredRoot>();
@@ -44,7 +48,7 @@ export function discoverRoots(
     }
     const inside = path.slice(inbox.length + 1);
     if (inside === GITKEEP) entry.hasGitkeep = true;
-    else if (isYamlPath(path)) entry.rawPaths.push(path);
+    else if (isYamlPath(path) || isSubmodule(path)) entry.rawPaths.push(path);
     else entry.ignoredPaths.push(path);
   }
   const result = [...roots.values()].sort((a, b) => compare(a.root, b.root));

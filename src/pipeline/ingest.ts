@@ -2,11 +2,13 @@
  * The whole pure pipeline for one run: parse → validate → classify → normalize → plan,
  * over the roots the shell discovered and read. Input and output are plain values.
  */
+import { boundProblems } from "./bound-problems.js";
 import { type CheckedDocument, checkDocument } from "./check-document.js";
 import { knownFromManagedPaths, referencesOf, unresolvedLevel } from "./crossref.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
 import { compare, GITKEEP } from "./discover.js";
 import { expandLists } from "./expand-lists.js";
+import { fileNameProblems } from "./file-names.js";
 import { gitBlobSha } from "./git-blob.js";
 import { toCanonicalYaml, unmanagedText } from "./normalize.js";
 import { type LoadedDocument, type YamlLoader, yamlLoader } from "./parse.js";
@@ -51,14 +53,20 @@ export function ingest(input: IngestInput, loader: YamlLoader = yamlLoader): Ing
 
 function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, plan: Plan): RootReport {
   const options = input.options ?? {};
-  const files = [...root.raw]
-    .sort((a, b) => compare(a.path, b.path))
-    .map((raw) => checkFile(root.root, raw, loader, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES));
+  const files: CheckedFile[] = [];
+  const submodules: string[] = [];
+  for (const raw of [...root.raw].sort((a, b) => compare(a.path, b.path))) {
+    if (raw.mode === SUBMODULE) submodules.push(raw.path);
+    else if (raw.mode === SYMLINK) files.push(symlinkFile(root.root, raw));
+    else files.push(checkFile(root.root, raw, loader, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES));
+  }
 
+  checkFileNames(files);
   markClashes(files);
   settleVerdicts(files);
   checkReferences(root.root, files, input.current, options.strict ?? false);
   settleVerdicts(files);
+  for (const file of files) boundProblems(file.report);
 
   const counts: Record<string, KindCounts> = {};
   let removedFromInbox = false;
@@ -84,6 +92,8 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
       };
       if (file.raw.blobSha) archived.blobSha = file.raw.blobSha;
       else archived.bytes = file.raw.bytes;
+      // The archive keeps the original's executable bit.
+      if (file.raw.mode === EXECUTABLE) archived.mode = EXECUTABLE;
       plan.writes.push(archived);
       file.report.archivePath = archived.path;
     }
@@ -97,7 +107,44 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
       reason: "gitkeep",
     });
   }
-  return { root: root.root, files: files.map((f) => f.report), ignored: [...(root.ignored ?? [])], counts };
+  const report: RootReport = {
+    root: root.root,
+    files: files.map((f) => f.report),
+    ignored: [...(root.ignored ?? [])],
+    counts,
+  };
+  if (submodules.length > 0) report.submodules = submodules;
+  return report;
+}
+
+const EXECUTABLE = "100755";
+const SYMLINK = "120000";
+const SUBMODULE = "160000";
+
+/** A symlink in raw/ is never followed (it could point anywhere): its file is rejected and stays. */
+function symlinkFile(root: string, raw: RawFile): CheckedFile {
+  const report: FileReport = { path: raw.path, root, verdict: "rejected", problems: [], documents: [] };
+  if (raw.blobSha) report.blobSha = raw.blobSha;
+  report.problems.push({
+    level: "error",
+    code: "symlink",
+    message: `a symbolic link (to ${JSON.stringify(new TextDecoder().decode(raw.bytes))}): links are never followed, left in raw/`,
+    hint: "commit the file itself instead of a link to it",
+    line: 1,
+    column: 1,
+  });
+  return { raw, report, candidates: [] };
+}
+
+/** A resource whose file could not be checked out (too long a name) is an error at its metadata.name. */
+function checkFileNames(files: CheckedFile[]): void {
+  for (const file of files) {
+    for (const c of file.candidates) {
+      if (!c.report.outputPath) continue;
+      for (const problem of fileNameProblems(c.report.outputPath))
+        c.report.problems.push({ ...problem, ...c.loaded.positionOf(["metadata", "name"]) });
+    }
+  }
 }
 
 function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: number): CheckedFile {
@@ -183,34 +230,74 @@ function settleVerdicts(files: CheckedFile[]): void {
   }
 }
 
+/**
+ * Cross references, to a fixed point: in strict mode a file rejected for an unresolved reference
+ * takes its resources out of the known set, which may leave other files' references unresolved;
+ * repeat until no file changes. Problems are added once, from the last round each file took part in.
+ */
 function checkReferences(
   root: string,
   files: CheckedFile[],
   current: ReadonlyMap<string, string>,
   strict: boolean,
 ): void {
-  const known = knownFromManagedPaths(root, current.keys());
-  for (const file of files) {
-    if (file.report.verdict !== "ingested") continue;
+  const fromManaged = knownFromManagedPaths(root, current.keys());
+  const definedIn = new Map<string, string>();
+  for (const file of files)
     for (const c of file.candidates)
-      if (c.report.kind && c.report.name) known.add(`${c.report.kind}/${c.report.name}`);
+      if (c.report.kind && c.report.name) definedIn.set(`${c.report.kind}/${c.report.name}`, file.raw.path);
+  let accepted = files.filter((f) => f.report.verdict === "ingested");
+  const found = new Map<CheckedFile, Unresolved[]>();
+  for (;;) {
+    const known = new Set(fromManaged);
+    for (const file of accepted)
+      for (const c of file.candidates)
+        if (c.report.kind && c.report.name) known.add(`${c.report.kind}/${c.report.name}`);
+    for (const file of accepted) found.set(file, unresolvedReferences(file, known, definedIn, strict));
+    const still = accepted.filter((f) => !strict || (found.get(f) ?? []).length === 0);
+    if (still.length === accepted.length) break;
+    accepted = still;
   }
-  for (const file of files) {
-    if (file.report.verdict !== "ingested") continue;
-    for (const c of file.candidates) {
-      if (c.checked.classified?.target !== "managed") continue;
-      for (const ref of referencesOf(c.checked.classified.hedgehog.kind, c.checked.classified.object)) {
-        if (known.has(`${ref.kind}/${ref.name}`)) continue;
-        const position = c.loaded.positionOf(ref.path);
-        c.report.problems.push({
-          level: unresolvedLevel(strict),
-          code: "unresolved-reference",
-          message: `${ref.kind} "${ref.name}" (${ref.path.join(".")}) is neither in managed/ nor in this push`,
-          hint: strict ? "add it to raw/ or turn strict mode off" : "add it to raw/ if the fabric needs it",
-          path: ref.path,
-          ...position,
-        });
-      }
+  for (const unresolved of found.values())
+    for (const { document, problem } of unresolved) document.problems.push(problem);
+}
+
+interface Unresolved {
+  document: DocumentReport;
+  problem: Problem;
+}
+
+function unresolvedReferences(
+  file: CheckedFile,
+  known: ReadonlySet<string>,
+  definedIn: ReadonlyMap<string, string>,
+  strict: boolean,
+): Unresolved[] {
+  const out: Unresolved[] = [];
+  for (const c of file.candidates) {
+    if (c.checked.classified?.target !== "managed") continue;
+    for (const ref of referencesOf(c.checked.classified.hedgehog.kind, c.checked.classified.object)) {
+      const key = `${ref.kind}/${ref.name}`;
+      if (known.has(key)) continue;
+      const elsewhere = definedIn.get(key);
+      const where =
+        elsewhere && elsewhere !== file.raw.path
+          ? `is defined in ${elsewhere}, which is rejected in this push`
+          : "is neither in managed/ nor in this push";
+      const problem: Problem = {
+        level: unresolvedLevel(strict),
+        code: "unresolved-reference",
+        message: `${ref.kind} "${ref.name}" (${ref.path.join(".")}) ${where}`,
+        hint: elsewhere
+          ? `fix ${elsewhere} first`
+          : strict
+            ? "add it to raw/ or turn strict mode off"
+            : "add it to raw/ if the fabric needs it",
+        path: ref.path,
+        ...c.loaded.positionOf(ref.path),
+      };
+      out.push({ document: c.report, problem });
     }
   }
+  return out;
 }

@@ -22,6 +22,9 @@ export interface Problem {
   path?: JsonPath;
 }
 
+/** A git tree entry's mode: a file, an executable file, a symlink, a submodule (gitlink). */
+export type GitMode = "100644" | "100755" | "120000" | "160000";
+
 /** A file waiting in a fabric root's raw/ inbox. */
 export interface RawFile {
   /** Repository-relative path, e.g. "gitops/hedgehog/fabric-1/raw/prepop.yaml". */
@@ -31,6 +34,12 @@ export interface RawFile {
   size?: number;
   /** Git blob SHA of the bytes when known (the GitHub adapter reuses it to archive without re-upload). */
   blobSha?: string;
+  /**
+   * The entry's git mode (default "100644"). A symlink (120000) is never followed: its file is rejected
+   * and stays in raw/. A submodule (160000) is left alone with a notice; its bytes are not read.
+   * An executable file (100755) keeps its bit in the archive.
+   */
+  mode?: string;
 }
 
 /** One fabric root and what waits in its raw/ inbox (see discover.ts). */
@@ -118,6 +127,8 @@ export interface PlannedWrite {
   path: string;
   bytes?: Uint8Array;
   blobSha?: string;
+  /** Git mode of the written file; absent means "100644". Archived originals keep their executable bit. */
+  mode?: "100644" | "100755";
   /** Why this write exists, for commit messages and the CLI. */
   reason: "created" | "updated" | "archived" | "gitkeep";
 }
@@ -139,6 +150,8 @@ export interface RootReport {
   files: FileReport[];
   /** Files in raw/ left alone because they are not .yaml/.yml. */
   ignored: string[];
+  /** Submodules (gitlinks) in raw/: never read, left alone, said so with a notice. */
+  submodules?: string[];
   /** Kind → counts, for the documents of ingested files. */
   counts: Record<string, KindCounts>;
 }

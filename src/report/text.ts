@@ -19,6 +19,16 @@ export function locatedProblems(report: Report): LocatedProblem[] {
       column: 1,
     });
   }
+  for (const path of report.roots.flatMap((r) => r.submodules ?? [])) {
+    out.push({
+      file: path,
+      level: "notice",
+      code: "submodule",
+      message: "a submodule (gitlink): never read, left in raw/ untouched",
+      line: 1,
+      column: 1,
+    });
+  }
   for (const file of allFiles(report)) {
     const problems = [...file.problems, ...file.documents.flatMap((d) => d.problems)];
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
