@@ -12,7 +12,7 @@ const ANNOTATION_LEVEL: Record<Level, Annotation["annotation_level"]> = {
   notice: "notice",
 };
 
-function toAnnotation(p: LocatedProblem): Annotation {
+export function toAnnotation(p: LocatedProblem): Annotation {
   const line = p.line ?? 1;
   const annotation: Annotation = {
     path: p.file,

@@ -4,7 +4,8 @@
  */
 import type { CheckResult } from "../github/check-run.js";
 import type { FileReport, Report } from "../pipeline/types.js";
-import { annotations } from "./check-result.js";
+import { budgetAnnotations } from "./annotation-budget.js";
+import { toAnnotation } from "./check-result.js";
 import { diffMarkdown, type UpdatedResource } from "./field-diff.js";
 import { summaryMarkdown } from "./markdown.js";
 import { formatProblem, locatedProblems } from "./text.js";
@@ -36,11 +37,15 @@ export function previewResult(
     sourceCommit: report.sourceCommit,
     roots: [{ root: "", files: [...handEdits], ignored: [], counts: {} }],
   };
+  const handProblems = locatedProblems(handReport);
+  // One budget for both: a flood of problems in raw/ must not hide the hand edits, nor the reverse.
+  const budget = budgetAnnotations([...locatedProblems(report), ...handProblems]);
   const parts = [
     "Preview of this pull request: nothing is committed until it is merged.",
-    summaryMarkdown(report).replace("No commit was made: nothing changed.", "").trim(),
+    summaryMarkdown(report, { notAnnotated: budget.left })
+      .replace("No commit was made: nothing changed.", "")
+      .trim(),
   ];
-  const handProblems = locatedProblems(handReport);
   if (handProblems.length > 0) {
     parts.push(
       `**Hand edits under \`managed/\`/\`unmanaged/\`** (never rewritten by the app):\n${handProblems
@@ -57,6 +62,6 @@ export function previewResult(
     conclusion: t.rejectedFiles > 0 || badEdits > 0 ? "failure" : "success",
     title: previewTitle(report, handEdits),
     summary: parts.filter((p) => p !== "").join("\n\n"),
-    annotations: [...annotations(report), ...annotations(handReport)],
+    annotations: budget.annotated.map(toAnnotation),
   };
 }
