@@ -3,6 +3,7 @@
  * Pure: it sees only paths, so the shells can decide what to download before anything is read.
  */
 import picomatch from "picomatch";
+import { isLegacyUnmanagedPath } from "./paths.js";
 import type { RawFile, RootInput } from "./types.js";
 
 /** Default glob for inbox folders: any `raw/` under `gitops/`; the root is its parent. */
@@ -121,4 +122,9 @@ export function isCurrentFile(discovered: readonly DiscoveredRoot[], path: strin
   return discovered.some(
     (d) => path.startsWith(`${d.root}/managed/`) || path.startsWith(`${d.root}/unmanaged/`),
   );
+}
+
+/** Whether a path is an old-layout unmanaged file of one of the roots: the shell passes its bytes (legacyUnmanaged). */
+export function isLegacyUnmanagedFile(discovered: readonly DiscoveredRoot[], path: string): boolean {
+  return discovered.some((d) => isLegacyUnmanagedPath(d.root, path));
 }
