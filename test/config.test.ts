@@ -33,7 +33,7 @@ describe(".github/gitops-ingest.yml", () => {
   it("names every problem and never throws", () => {
     const { errors } = parseConfig({ rootz: ["x"], branches: [1], archive: "yes", maxFileBytes: -1 });
     expect(errors).toEqual([
-      'unknown key "rootz" (known keys: branches, roots, archive, strict, maxFileBytes)',
+      'unknown key "rootz" (did you mean "roots"? known keys: branches, roots, archive, strict, maxFileBytes)',
       '"branches" must be a list of non-empty strings',
       '"archive" must be true or false',
       '"maxFileBytes" must be a positive whole number of bytes',

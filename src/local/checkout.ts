@@ -1,9 +1,20 @@
 /** The local-checkout shell: reads a working tree into pipeline input, and applies a plan to it. */
 import type { Dirent } from "node:fs";
-import { chmod, lstat, mkdir, readdir, readFile, readlink, realpath, rm, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rm,
+  rmdir,
+  writeFile,
+} from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { UsageError } from "../cli/usage-error.js";
-import { discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
+import { discoverRoots, isCurrentFile, isLegacyUnmanagedFile, rootInputs } from "../pipeline/discover.js";
 import { gitBlobSha } from "../pipeline/git-blob.js";
 import type { GitMode, IngestInput, IngestOptions, Plan, RawFile } from "../pipeline/types.js";
 import { checkSourceCommit } from "./source-commit.js";
@@ -66,11 +77,14 @@ export async function readCheckout(
     raw.set(path, await readRawEntry(dir, path, modes.get(path) ?? "100644"));
   const roots = rootInputs(discovered, (path) => raw.get(path) ?? { path, bytes: new Uint8Array() });
   const current = new Map<string, string>();
+  const legacyUnmanaged = new Map<string, Uint8Array>();
   for (const { path, mode } of entries) {
-    if (mode !== "160000" && isCurrentFile(discovered, path))
-      current.set(path, gitBlobSha(await readFile(join(dir, path))));
+    if (mode === "160000" || !isCurrentFile(discovered, path)) continue;
+    const bytes = await readFile(join(dir, path));
+    current.set(path, gitBlobSha(bytes));
+    if (isLegacyUnmanagedFile(discovered, path)) legacyUnmanaged.set(path, bytes);
   }
-  return { roots, current, sourceCommit, options };
+  return { roots, current, sourceCommit, options, legacyUnmanaged };
 }
 
 /** A raw entry as git would store it: a symlink's bytes are its target, a submodule has none. */
@@ -114,6 +128,19 @@ export async function applyPlan(dir: string, plan: Plan): Promise<void> {
     if (w.executable) await chmod(w.full, 0o755);
   });
   await eachLimited(deletes, WRITE_CONCURRENCY, (full) => rm(full, { force: true }));
+  await removeEmptyFolders(base, deletes);
+}
+
+/** Folders a delete left empty go too (git does not keep empty folders, so the checkout matches a clone). */
+async function removeEmptyFolders(base: string, deleted: readonly string[]): Promise<void> {
+  const folders = new Set<string>();
+  for (const full of deleted)
+    for (let folder = dirname(full); folder.startsWith(base + sep); folder = dirname(folder))
+      folders.add(folder);
+  // Deepest first, so a parent is tried after its children.
+  for (const folder of [...folders].sort((a, b) => b.length - a.length)) {
+    if ((await readdir(folder).catch(() => ["?"])).length === 0) await rmdir(folder);
+  }
 }
 
 async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) {

@@ -3,6 +3,7 @@
  * Pure: it sees only paths, so the shells can decide what to download before anything is read.
  */
 import picomatch from "picomatch";
+import { isLegacyUnmanagedPath } from "./paths.js";
 import type { RawFile, RootInput } from "./types.js";
 
 /** Default glob for inbox folders: any `raw/` under `gitops/`; the root is its parent. */
@@ -36,10 +37,29 @@ export function discoverRoots(
   isSubmodule: (path: string) => boolean = () => false,
 ): DiscoveredRoot[] {
   const isInbox = picomatch(globs as string[], { dot: false });
-  const roots = new Map<string, DiscoveredRoot>();
+  const candidates: { path: string; inbox: string }[] = [];
+  // Folders that hold app output (`<folder>/managed/…`): a root even when its raw/ is gone.
+  const withOutput = new Set<string>();
   for (const path of paths) {
     const inbox = inboxOf(path, isInbox);
-    if (!inbox) continue;
+    if (inbox) {
+      candidates.push({ path, inbox });
+      continue;
+    }
+    const segments = path.split("/");
+    segments.forEach((segment, i) => {
+      if (i > 0 && (segment === "managed" || segment === "unmanaged"))
+        withOutput.add(segments.slice(0, i).join("/"));
+    });
+  }
+  // Only a real root's own output is skipped: `gitops/archive/raw/` is a fabric of its own unless
+  // `gitops/` is a root (its raw/ exists, or it has managed/ output), whose archive folder it then is.
+  const inboxes = new Set(candidates.map((c) => c.inbox));
+  const isRoot = (folder: string) =>
+    inboxes.has(`${folder}/raw`) || (withOutput.has(folder) && isInbox(`${folder}/raw`));
+  const roots = new Map<string, DiscoveredRoot>();
+  for (const { path, inbox } of candidates) {
+    if (insideAppFolder(inbox, isRoot)) continue;
     const root = inbox.slice(0, inbox.lastIndexOf("/"));
     let entry = roots.get(root);
     if (!entry) {
@@ -59,22 +79,24 @@ export function discoverRoots(
   return result;
 }
 
+/** The shortest ancestor folder named raw/ that the globs accept. */
 function inboxOf(path: string, isInbox: (p: string) => boolean): string | undefined {
   const segments = path.split("/");
   for (let i = 1; i < segments.length - 1; i++) {
-    // Inside a root's own output (archive/<sha>/x/raw/…): archived files are never re-ingested.
-    if (
-      APP_FOLDERS.has(segments[i - 1] ?? "") &&
-      i >= 2 &&
-      isInbox(`${segments.slice(0, i - 1).join("/")}/raw`)
-    ) {
-      return undefined;
-    }
     if (segments[i] !== "raw") continue;
     const folder = segments.slice(0, i + 1).join("/");
     if (isInbox(folder)) return folder;
   }
   return undefined;
+}
+
+/** Whether an inbox lies below `<root>/managed|unmanaged|archive/` of a root whose own inbox exists. */
+function insideAppFolder(inbox: string, isRoot: (folder: string) => boolean): boolean {
+  const segments = inbox.split("/");
+  for (let i = 1; i < segments.length - 1; i++) {
+    if (APP_FOLDERS.has(segments[i] ?? "") && isRoot(segments.slice(0, i).join("/"))) return true;
+  }
+  return false;
 }
 
 /** Byte-order comparison, so results never depend on the machine's locale. */
@@ -100,4 +122,9 @@ export function isCurrentFile(discovered: readonly DiscoveredRoot[], path: strin
   return discovered.some(
     (d) => path.startsWith(`${d.root}/managed/`) || path.startsWith(`${d.root}/unmanaged/`),
   );
+}
+
+/** Whether a path is an old-layout unmanaged file of one of the roots: the shell passes its bytes (legacyUnmanaged). */
+export function isLegacyUnmanagedFile(discovered: readonly DiscoveredRoot[], path: string): boolean {
+  return discovered.some((d) => isLegacyUnmanagedPath(d.root, path));
 }

@@ -41,3 +41,34 @@ export function fileNameProblems(path: string): Omit<Problem, "line" | "column">
   }
   return [];
 }
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * An unmanaged object's API group and namespace become folders: they must be the DNS names
+ * Kubernetes requires (which also keeps them from naming any other folder, such as `..`).
+ */
+export function unmanagedSegmentProblems(identity: {
+  group: string;
+  namespace: string;
+}): Omit<Problem, "line" | "column">[] {
+  const out: Omit<Problem, "line" | "column">[] = [];
+  if (identity.group !== "" && (identity.group.length > 253 || !DNS_SUBDOMAIN.test(identity.group)))
+    out.push({
+      level: "error",
+      code: "invalid-api-group",
+      message: `API group ${JSON.stringify(identity.group)} is not a lowercase DNS name`,
+      hint: "apiVersion is <group>/<version>, e.g. apps/v1",
+      path: ["apiVersion"],
+    });
+  if (identity.namespace !== "" && (identity.namespace.length > 63 || !DNS_LABEL.test(identity.namespace)))
+    out.push({
+      level: "error",
+      code: "invalid-namespace",
+      message: `namespace ${JSON.stringify(identity.namespace)} is not a lowercase RFC 1123 label`,
+      hint: "use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+      path: ["metadata", "namespace"],
+    });
+  return out;
+}

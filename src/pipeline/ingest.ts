@@ -8,8 +8,9 @@ import { knownFromManagedPaths, referencesOf, unresolvedLevel } from "./crossref
 import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
 import { compare, GITKEEP } from "./discover.js";
 import { expandLists } from "./expand-lists.js";
-import { fileNameProblems } from "./file-names.js";
+import { fileNameProblems, unmanagedSegmentProblems } from "./file-names.js";
 import { gitBlobSha } from "./git-blob.js";
+import { planLegacyMoves } from "./migrate-unmanaged.js";
 import { toCanonicalYaml, unmanagedText } from "./normalize.js";
 import { type LoadedDocument, type YamlLoader, yamlLoader } from "./parse.js";
 import { archivePath, inboxOf, managedPath, unmanagedPath } from "./paths.js";
@@ -69,6 +70,8 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
   for (const file of files) boundProblems(file.report);
 
   const counts: Record<string, KindCounts> = {};
+  /** Output paths this run writes or confirms unchanged. */
+  const settled = new Set<string>();
   let removedFromInbox = false;
   for (const file of files) {
     if (file.report.verdict === "rejected") continue;
@@ -82,6 +85,7 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
       const kind = report.kind ?? "?";
       counts[kind] ??= { created: 0, updated: 0, unchanged: 0 };
       counts[kind][report.action]++;
+      settled.add(report.outputPath);
       if (report.action !== "unchanged")
         plan.writes.push({ path: report.outputPath, bytes, reason: report.action });
     }
@@ -107,6 +111,9 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
       reason: "gitkeep",
     });
   }
+  const legacy = planLegacyMoves(root.root, input.current, input.legacyUnmanaged, settled);
+  plan.writes.push(...legacy.writes);
+  plan.deletes.push(...legacy.deletes);
   const report: RootReport = {
     root: root.root,
     files: files.map((f) => f.report),
@@ -114,6 +121,8 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
     counts,
   };
   if (submodules.length > 0) report.submodules = submodules;
+  if (legacy.moved.length > 0) report.moved = legacy.moved;
+  if (legacy.unmoved.length > 0) report.unmoved = legacy.unmoved;
   return report;
 }
 
@@ -136,13 +145,19 @@ function symlinkFile(root: string, raw: RawFile): CheckedFile {
   return { raw, report, candidates: [] };
 }
 
-/** A resource whose file could not be checked out (too long a name) is an error at its metadata.name. */
+/**
+ * Every segment of an output path must be a file name that can be checked out: a name too long is
+ * an error at metadata.name; an unmanaged object's group and namespace must be DNS names.
+ */
 function checkFileNames(files: CheckedFile[]): void {
   for (const file of files) {
     for (const c of file.candidates) {
       if (!c.report.outputPath) continue;
-      for (const problem of fileNameProblems(c.report.outputPath))
-        c.report.problems.push({ ...problem, ...c.loaded.positionOf(["metadata", "name"]) });
+      const problems = fileNameProblems(c.report.outputPath);
+      if (c.report.target === "unmanaged" && c.report.identity)
+        problems.push(...unmanagedSegmentProblems(c.report.identity));
+      for (const problem of problems)
+        c.report.problems.push({ ...problem, ...c.loaded.positionOf(problem.path ?? []) });
     }
   }
 }
@@ -187,7 +202,7 @@ function candidate(root: string, loaded: LoadedDocument): Candidate {
     report.object = classified.object;
     return { loaded, checked, report, bytes: encoder.encode(text) };
   }
-  report.outputPath = unmanagedPath(root, classified.identity.kind, classified.identity.name);
+  report.outputPath = unmanagedPath(root, classified.identity);
   return { loaded, checked, report, bytes: encoder.encode(unmanagedText(loaded.source)) };
 }
 

@@ -6,8 +6,27 @@ export const inboxOf = (root: string): string => `${root}/raw`;
 export const managedPath = (root: string, kind: HedgehogKind, name: string): string =>
   `${root}/managed/${kind.plural}/${name}.yaml`;
 
-export const unmanagedPath = (root: string, kind: string, name: string): string =>
-  `${root}/unmanaged/${kind.toLowerCase()}/${name}.yaml`;
+/** Folder of objects of the core API group (apiVersion "v1"), which has no name of its own. */
+export const CORE_GROUP_FOLDER = "core";
+/** Folder of objects whose file names no namespace (cluster-scoped, or left to the deploying tool). */
+export const NO_NAMESPACE_FOLDER = "_none";
+
+/**
+ * `unmanaged/<group>/<kind>/<namespace>/<name>.yaml`: group "core" for v1, kind lowercased,
+ * namespace "_none" when the object names none. Every segment is a DNS name or one of those two
+ * words (neither is a valid API group or namespace), so two different objects never share a file.
+ */
+export const unmanagedPath = (
+  root: string,
+  identity: { group: string; kind: string; namespace: string; name: string },
+): string =>
+  `${root}/unmanaged/${identity.group || CORE_GROUP_FOLDER}/${identity.kind.toLowerCase()}/${identity.namespace || NO_NAMESPACE_FOLDER}/${identity.name}.yaml`;
+
+/** The layout before group and namespace were in the path: `unmanaged/<kind>/<name>.yaml`. */
+export function isLegacyUnmanagedPath(root: string, path: string): boolean {
+  const prefix = `${root}/unmanaged/`;
+  return path.startsWith(prefix) && /^[^/]+\/[^/]+\.yaml$/.test(path.slice(prefix.length));
+}
 
 export const shortSha = (sha: string): string => sha.slice(0, 7);
 

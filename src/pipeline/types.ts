@@ -64,6 +64,12 @@ export interface IngestInput {
   /** The commit the raw files come from; its short form names the archive folder. */
   sourceCommit: string;
   options?: IngestOptions;
+  /**
+   * Bytes of the unmanaged files still in the old layout (`<root>/unmanaged/<kind>/<name>.yaml`,
+   * see isLegacyUnmanagedFile): the planner moves them to the group/kind/namespace layout.
+   * Only those files, typically few and only once; files left out are reported, not moved.
+   */
+  legacyUnmanaged?: ReadonlyMap<string, Uint8Array>;
 }
 
 export interface IngestOptions {
@@ -130,7 +136,12 @@ export interface PlannedWrite {
   /** Git mode of the written file; absent means "100644". Archived originals keep their executable bit. */
   mode?: "100644" | "100755";
   /** Why this write exists, for commit messages and the CLI. */
-  reason: "created" | "updated" | "archived" | "gitkeep";
+  reason: "created" | "updated" | "archived" | "gitkeep" | "moved";
+}
+
+export interface UnmanagedMove {
+  from: string;
+  to: string;
 }
 
 export interface Plan {
@@ -152,6 +163,10 @@ export interface RootReport {
   ignored: string[];
   /** Submodules (gitlinks) in raw/: never read, left alone, said so with a notice. */
   submodules?: string[];
+  /** Unmanaged files moved from the old layout to the group/kind/namespace layout. */
+  moved?: UnmanagedMove[];
+  /** Old-layout unmanaged files this run could not move, with why. */
+  unmoved?: { path: string; reason: string }[];
   /** Kind → counts, for the documents of ingested files. */
   counts: Record<string, KindCounts>;
 }

@@ -22,6 +22,12 @@ export function commitMessage(report: Report): string {
     );
   }
   if (files.length > MAX_LISTED) lines.push(`- … and ${files.length - MAX_LISTED} more`);
+  const moved = report.roots.flatMap((r) => r.moved ?? []);
+  if (moved.length > 0) {
+    lines.push("", `Moved to the unmanaged/<group>/<kind>/<namespace>/ layout: ${moved.length}`);
+    for (const m of moved.slice(0, MAX_LISTED)) lines.push(`- ${m.from} -> ${m.to}`);
+    if (moved.length > MAX_LISTED) lines.push(`- … and ${moved.length - MAX_LISTED} more`);
+  }
   const rejected = allFiles(report).filter((f) => f.verdict === "rejected");
   if (rejected.length > 0) {
     lines.push("", `Left in raw/ (rejected): ${rejected.length} file${rejected.length === 1 ? "" : "s"}`);

@@ -74,6 +74,12 @@ function rootSection(root: RootReport): string {
   if (root.submodules && root.submodules.length > 0) {
     lines.push("", `Submodules left alone in \`raw/\`: ${root.submodules.map((p) => `\`${p}\``).join(", ")}`);
   }
+  if (root.moved && root.moved.length > 0) {
+    lines.push(
+      "",
+      `Moved ${root.moved.length} unmanaged file${root.moved.length === 1 ? "" : "s"} to the \`unmanaged/<group>/<kind>/<namespace>/\` layout.`,
+    );
+  }
   const empty = root.files.filter((f) => f.verdict === "empty");
   if (empty.length > 0)
     lines.push("", `Empty files archived: ${empty.map((f) => `\`${f.path}\``).join(", ")}`);

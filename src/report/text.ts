@@ -29,6 +29,17 @@ export function locatedProblems(report: Report): LocatedProblem[] {
       column: 1,
     });
   }
+  for (const { path, reason } of report.roots.flatMap((r) => r.unmoved ?? [])) {
+    out.push({
+      file: path,
+      level: "warning",
+      code: "unmanaged-layout",
+      message: `in the old unmanaged/<kind>/<name>.yaml layout and not moved: ${reason}`,
+      hint: "move it to unmanaged/<group>/<kind>/<namespace>/<name>.yaml (see the README)",
+      line: 1,
+      column: 1,
+    });
+  }
   for (const file of allFiles(report)) {
     const problems = [...file.problems, ...file.documents.flatMap((d) => d.problems)];
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

@@ -60,6 +60,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 /** One line: what happened, e.g. "Ingested 48 resources from 3 files" or "2 of 5 files rejected". */
 export function title(report: Report): string {
   const t = totals(report);
+  const moved = report.roots.reduce((n, r) => n + (r.moved?.length ?? 0), 0);
+  if (t.files === 0 && moved > 0) return `Moved ${plural(moved, "unmanaged file")} to the new layout`;
   if (t.files === 0) return "Nothing to do: no files wait in raw/";
   if (t.rejectedFiles > 0) return `${t.rejectedFiles} of ${plural(t.files, "file")} rejected`;
   if (t.created + t.updated === 0 && t.emptyFiles === 0)

@@ -751,7 +751,6 @@ const CASES: Case[] = [
     code: "reference-invalid",
     path: ["spec", "ipv4Namespace"],
     shows: "namespace-two",
-    level: "warning",
   },
 
   {
@@ -826,7 +825,6 @@ const CASES: Case[] = [
     code: "reference-invalid",
     path: ["spec", "permit", 0, "vpc_2"],
     shows: "vpc_2",
-    level: "warning",
   },
 
   // IPv4Namespace
@@ -1749,7 +1747,6 @@ const CASES: Case[] = [
     code: "reference-invalid",
     path: ["spec", "peering", "vpc-internal"],
     shows: "vpc-internal",
-    level: "warning",
   },
 ];
 

@@ -156,7 +156,7 @@ describe("mixed and odd content", () => {
       "# keep me\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fabric-notes\ndata:\n  owner:   netops   # spacing kept\n";
     const result = ingestTree({ [`${RAW}/mixed.yaml`]: `${vpcYaml("v1", 1, 1001)}---\n${configMap}` });
     expect(fileReport(result, `${RAW}/mixed.yaml`)?.verdict).toBe("ingested");
-    expect(writeText(result, `${FABRIC_ROOT}/unmanaged/configmap/fabric-notes.yaml`)).toBe(
+    expect(writeText(result, `${FABRIC_ROOT}/unmanaged/core/configmap/_none/fabric-notes.yaml`)).toBe(
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fabric-notes\ndata:\n  owner:   netops   # spacing kept\n",
     );
     expect(result.plan.writes.map((w) => w.path)).toContain(`${FABRIC_ROOT}/managed/vpcs/v1.yaml`);
@@ -242,7 +242,7 @@ describe("mixed and odd content", () => {
       name: "vpc-1",
       namespace: "default",
     });
-    expect(parse(writeText(result, `${FABRIC_ROOT}/unmanaged/configmap/notes.yaml`))).toEqual({
+    expect(parse(writeText(result, `${FABRIC_ROOT}/unmanaged/core/configmap/_none/notes.yaml`))).toEqual({
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "notes" },

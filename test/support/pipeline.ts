@@ -1,5 +1,10 @@
 /** Helpers to run the pure pipeline on in-memory files, the way the shells do. */
-import { discoverRoots, isCurrentFile, rootInputs } from "../../src/pipeline/discover.js";
+import {
+  discoverRoots,
+  isCurrentFile,
+  isLegacyUnmanagedFile,
+  rootInputs,
+} from "../../src/pipeline/discover.js";
 import { gitBlobSha } from "../../src/pipeline/git-blob.js";
 import { ingest } from "../../src/pipeline/ingest.js";
 import type { IngestOptions, IngestResult } from "../../src/pipeline/types.js";
@@ -21,12 +26,15 @@ export function ingestTree(
 ): IngestResult {
   const discovered = discoverRoots(Object.keys(tree), options.roots);
   const current = new Map<string, string>();
+  const legacyUnmanaged = new Map<string, Uint8Array>();
   for (const [path, content] of Object.entries(tree)) {
     if (isCurrentFile(discovered, path)) current.set(path, gitBlobSha(bytesOf(content)));
+    if (isLegacyUnmanagedFile(discovered, path)) legacyUnmanaged.set(path, bytesOf(content));
   }
   return ingest({
     sourceCommit,
     current,
+    legacyUnmanaged,
     options,
     roots: rootInputs(discovered, (path) => {
       const bytes = bytesOf(tree[path] ?? "");

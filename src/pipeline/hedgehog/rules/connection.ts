@@ -91,12 +91,14 @@ export function checkConnection(out: Findings, value: Obj): void {
   const base = ["spec", type];
 
   if (type.startsWith("mclag")) {
+    // Upstream admission returns only this warning for MCLAG and validates nothing else (ports included).
     out.warning(
       "mclag-deprecated",
       base,
       `spec.${type}: MCLAG is deprecated and no longer supported`,
       "use an eslag connection instead",
     );
+    return;
   }
 
   const links = linksOf(body, shape, base);

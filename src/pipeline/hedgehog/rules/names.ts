@@ -12,9 +12,9 @@ export const SHORT_NAME_MAX = 11;
 export const EXTERNAL_PREFIX = "ext.";
 
 /**
- * Warns about a reference that no valid object can answer to (bad characters, too long): a typo
- * that would otherwise only show up as "not found" once applied. A warning, as it is really a
- * cross-object rule (`strict` makes it an error); existence itself is checked elsewhere.
+ * A reference that no valid object can answer to (bad characters, longer than its kind allows) is an
+ * error: admission would refuse any object of that name, so the reference can never resolve.
+ * Whether the object exists is a separate, softer check (crossref.ts).
  */
 export function checkReference(
   out: Findings,
@@ -25,11 +25,11 @@ export function checkReference(
 ): void {
   if (typeof value !== "string" || value === "") return;
   if (OBJECT_NAME.test(value) && value.length <= maxLength) return;
-  out.warning(
+  out.error(
     "reference-invalid",
     path,
     `${pathText(path)} ${show(value)} is not a valid ${kind} name (lowercase RFC 1123, at most ${maxLength} characters)`,
-    `check the spelling of the ${kind} name`,
+    `no ${kind} can have this name: check the spelling of the ${kind} name`,
   );
 }
 
