@@ -24,6 +24,19 @@ export function decodeYamlText(
       },
     };
   }
+  const wide = wideEncoding(bytes);
+  if (wide) {
+    return {
+      problem: {
+        level: "error",
+        code: "encoding",
+        message: `file is ${wide}, not UTF-8`,
+        hint: `${wide}: save as UTF-8`,
+        line: 1,
+        column: 1,
+      },
+    };
+  }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     return {
@@ -35,8 +48,9 @@ export function decodeYamlText(
       },
     };
   }
+  let text: string;
   try {
-    return { text: utf8.decode(bytes) };
+    text = utf8.decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
     return {
@@ -49,6 +63,44 @@ export function decodeYamlText(
       },
     };
   }
+  const cr = loneCarriageReturn(text);
+  if (cr >= 0) {
+    return {
+      problem: {
+        level: "error",
+        code: "line-endings",
+        message: "file uses CR-only line endings (classic Mac OS): not parsed",
+        hint: "save the file with LF (or CRLF) line endings",
+        ...lineAt(bytes, cr),
+      },
+    };
+  }
+  return { text };
+}
+
+/** Offset of the first CR not followed by LF, or -1. Such files read as one long line to YAML tools. */
+function loneCarriageReturn(text: string): number {
+  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) {
+    if (text[i + 1] !== "\n") return i;
+  }
+  return -1;
+}
+
+/**
+ * UTF-16 or UTF-32, by byte-order mark or by the NUL pattern ASCII text leaves in them
+ * (`a\0:\0` for UTF-16LE): said as such rather than as binary content.
+ */
+function wideEncoding(b: Uint8Array): string | undefined {
+  const [b0, b1, b2, b3] = [b[0], b[1], b[2], b[3]];
+  if (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return "UTF-32";
+  if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return "UTF-32";
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return "UTF-16";
+  if (b.byteLength < 4) return undefined;
+  if (b0 !== 0 && b1 === 0 && b2 === 0 && b3 === 0) return "UTF-32";
+  if (b0 === 0 && b1 === 0 && b2 === 0 && b3 !== 0) return "UTF-32";
+  if ((b0 !== 0 && b1 === 0 && b2 !== 0 && b3 === 0) || (b0 === 0 && b1 !== 0 && b2 === 0 && b3 !== 0))
+    return "UTF-16";
+  return undefined;
 }
 
 function lineAt(bytes: Uint8Array, offset: number): { line: number; column: number } {
