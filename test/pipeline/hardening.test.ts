@@ -139,3 +139,33 @@ describe("messages that name the real cause", () => {
     });
   });
 });
+
+describe("files the app writes are files it can read", () => {
+  it("rejects a document whose normalized file would exceed the size limit, at its line", () => {
+    // Tabs become `\t` when written out: the raw file fits the limit, its managed file would not.
+    const description = "\t".repeat(1200);
+    const raw = [
+      "apiVersion: wiring.githedgehog.com/v1beta1",
+      "kind: Switch",
+      "metadata:",
+      "  name: leaf-1",
+      "spec:",
+      "  role: server-leaf",
+      "  profile: vs",
+      `  description: "${description}"`,
+    ].join("\n");
+    const maxFileBytes = 2000;
+    expect(raw.length).toBeLessThan(maxFileBytes);
+    const result = ingestTree({ [BAD]: raw }, { maxFileBytes });
+    const file = result.report.roots[0]?.files[0];
+    expect(file?.verdict).toBe("rejected");
+    expect(file?.documents[0]?.problems).toEqual([
+      expect.objectContaining({
+        code: "output-too-large",
+        line: 1,
+        message: expect.stringContaining("2000-byte"),
+      }),
+    ]);
+    expect(result.plan.writes).toEqual([]);
+  });
+});
