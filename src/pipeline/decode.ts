@@ -75,7 +75,34 @@ export function decodeYamlText(
       },
     };
   }
+  const control = NOT_PRINTABLE.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    return {
+      problem: {
+        level: "error",
+        code: "control-character",
+        message: `control character U+${code} is not allowed in YAML text`,
+        hint: `write it as an escape inside double quotes, e.g. "\\u${code}"`,
+        ...textLineAt(text, control.index),
+      },
+    };
+  }
   return { text };
+}
+
+/** Characters YAML 1.2 forbids in a stream (it allows tab, LF, CR and NEL among the controls). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+const NOT_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+
+function textLineAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
 }
 
 /** Offset of the first CR not followed by LF, or -1. Such files read as one long line to YAML tools. */

@@ -169,3 +169,21 @@ describe("files the app writes are files it can read", () => {
     expect(result.plan.writes).toEqual([]);
   });
 });
+
+describe("merge keys", () => {
+  it("refuses << at its line: YAML 1.1 readers merge, 1.2 readers keep a key named <<", () => {
+    const problems = problemsOf(configMap("  base: &b {x: '1'}\n  more:\n    <<: *b\n    y: '2'\n"));
+    expect(problems).toEqual([expect.objectContaining({ code: "merge-key", line: 8, column: 5 })]);
+  });
+});
+
+describe("characters YAML does not allow", () => {
+  it("refuses a raw control character at its line, with the escape to use", () => {
+    expect(problemsOf(configMap("  a: x\u0007y\n"))[0]).toMatchObject({
+      code: "control-character",
+      line: 6,
+      column: 7,
+      hint: expect.stringContaining("\\u0007"),
+    });
+  });
+});

@@ -21,7 +21,7 @@ export const SUPPORTED_TAGS: readonly string[] = [
   "!!map",
   "!!seq",
 ];
-/** Tag problems reported per file before the scan stops saying more. */
+/** Tag and merge-key problems reported per file before the scan stops saying more. */
 const MAX_TAG_PROBLEMS = 20;
 
 interface Level {
@@ -175,11 +175,13 @@ class Scanner {
       return;
     }
     // A plain scalar: it ends at a key indicator, a comment or the end of the line.
+    const start = i;
     for (; i < s.length; i++) {
       if (s[i] === "#" && /\s/.test(s[i - 1] ?? "")) return;
       if (s[i] === ":" && (i + 1 === s.length || /\s/.test(s[i + 1] ?? ""))) {
         if (!keyAllowed) return;
         if (compactMap !== undefined) this.push(compactMap, false, false, compactMap);
+        if (s.slice(start, i).trim() === "<<") this.mergeKey(start);
         this.countNode(i);
         this.value(i + 1);
         return;
@@ -295,6 +297,19 @@ class Scanner {
     if (this.problems.length >= MAX_TAG_PROBLEMS) throw new Stop();
   }
 
+  /** `<<` merges maps for YAML 1.1 readers and is a plain key for 1.2 ones: refused, since readers disagree. */
+  private mergeKey(column: number): void {
+    this.problems.push({
+      level: "error",
+      code: "merge-key",
+      message: "merge key << is not supported: YAML 1.1 tools merge it, YAML 1.2 tools keep it as a key",
+      hint: "write the merged fields out in full",
+      line: this.line,
+      column: column + 1,
+    });
+    if (this.problems.length >= MAX_TAG_PROBLEMS) throw new Stop();
+  }
+
   private fatal(problem: Problem): never {
     this.problems.push(problem);
     throw new Stop();
@@ -313,6 +328,10 @@ function skipSpaces(s: string, i: number): number {
 
 /** End of an anchor or tag token: the next space or flow indicator. */
 function tokenEnd(s: string, i: number): number {
+  if (s[i + 1] === "<") {
+    const close = s.indexOf(">", i);
+    return close < 0 ? s.length : close + 1; // a verbatim tag, `!<tag:yaml.org,2002:str>`
+  }
   let j = i + 1;
   while (j < s.length && !/[\s,[\]{}]/.test(s[j] ?? "")) j++;
   return j;
