@@ -30,7 +30,7 @@ export function expandLists(documents: readonly LoadedDocument[]): LoadedDocumen
         start: doc.positionOf(["items", i]),
         value: item,
         // An item has no text of its own outside the List: it is written out again, values unchanged.
-        source: emitYaml(item),
+        source: () => emitYaml(item),
         positionOf: (path) => doc.positionOf(["items", i, ...path]),
       });
     });

@@ -9,7 +9,7 @@ import { compare, GITKEEP } from "./discover.js";
 import { expandLists } from "./expand-lists.js";
 import { gitBlobSha } from "./git-blob.js";
 import { toCanonicalYaml, unmanagedText } from "./normalize.js";
-import { type LoadedDocument, type YamlLoader, yamlLoader } from "./parse.js";
+import type { LoadedDocument, YamlLoader } from "./parse.js";
 import { archivePath, inboxOf, managedPath, unmanagedPath } from "./paths.js";
 import type {
   DocumentReport,
@@ -24,6 +24,7 @@ import type {
   RootInput,
   RootReport,
 } from "./types.js";
+import { fastLoader } from "./yaml/fast-load.js";
 
 const encoder = new TextEncoder();
 
@@ -41,7 +42,7 @@ interface CheckedFile {
   candidates: Candidate[];
 }
 
-export function ingest(input: IngestInput, loader: YamlLoader = yamlLoader): IngestResult {
+export function ingest(input: IngestInput, loader: YamlLoader = fastLoader): IngestResult {
   const plan: Plan = { writes: [], deletes: [] };
   const roots = [...input.roots]
     .sort((a, b) => compare(a.root, b.root))
@@ -141,7 +142,7 @@ function candidate(root: string, loaded: LoadedDocument, maxBytes: number): Cand
     return { loaded, checked, report, bytes };
   }
   report.outputPath = unmanagedPath(root, classified.identity.kind, classified.identity.name);
-  const bytes = readableBack(encoder.encode(unmanagedText(loaded.source)), report, loaded, maxBytes);
+  const bytes = readableBack(encoder.encode(unmanagedText(loaded.source())), report, loaded, maxBytes);
   return { loaded, checked, report, bytes };
 }
 

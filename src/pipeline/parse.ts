@@ -26,8 +26,11 @@ export interface LoadedDocument {
   start: Position;
   /** The plain JSON-like value (YAML 1.2 core schema: MACs, `on`, `22:22` stay strings). */
   value: unknown;
-  /** The document's own source text, without `---`/`...` markers (kept as written for unmanaged/). */
-  source: string;
+  /**
+   * The document's own source text, without `---`/`...` markers (kept as written for unmanaged/).
+   * A function: the fast loader derives it only for the documents that need it.
+   */
+  source(): string;
   /** Best-effort position of a path inside the document (the key, for map entries). */
   positionOf(path: JsonPath): Position;
 }
@@ -51,15 +54,29 @@ export const yamlLoader: YamlLoader = {
     // Depth, size and tags are checked on the text first: a deep enough file crashes the parser itself.
     const refused = prescan(text);
     if (refused.length > 0) return { documents: [], problems: refused };
-    try {
-      return loadChecked(text);
-    } catch (error) {
-      // The pre-scan bounds depth; this keeps an overflow we did not foresee a problem, not a crash.
-      if (!(error instanceof RangeError)) throw error;
-      return { documents: [], problems: [{ ...tooDeep(), line: 1, column: 1 }] };
-    }
+    return loadWithPositions(text);
   },
 };
+
+/** The `yaml` package's full parse, with positions for every node; the text must have passed `prescan`. */
+export function loadWithPositions(text: string): LoadedFile {
+  try {
+    return loadChecked(text);
+  } catch (error) {
+    // The pre-scan bounds depth; this keeps an overflow we did not foresee a problem, not a crash.
+    if (!(error instanceof RangeError)) throw error;
+    return { documents: [], problems: [{ ...tooDeep(), line: 1, column: 1 }] };
+  }
+}
+
+/** The options every `yaml` parse of raw files uses: YAML 1.2 core, strict keys, no merge keys. */
+export const YAML_OPTIONS = {
+  version: "1.2",
+  schema: "core",
+  uniqueKeys: true,
+  merge: false,
+  prettyErrors: false,
+} as const;
 
 function tooDeep(): Problem {
   return {
@@ -71,14 +88,7 @@ function tooDeep(): Problem {
 
 function loadChecked(text: string): LoadedFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    version: "1.2",
-    schema: "core",
-    uniqueKeys: true,
-    merge: false,
-    prettyErrors: false,
-    lineCounter,
-  });
+  const docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter });
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -182,7 +192,7 @@ function loadedDocument(
     index,
     start: at(startOffset),
     value,
-    source: text.slice(startOffset, endOffset),
+    source: () => text.slice(startOffset, endOffset),
     positionOf(path) {
       return at(offsetOf(contents, path) ?? startOffset);
     },
@@ -190,7 +200,7 @@ function loadedDocument(
 }
 
 /** Walks the AST along a path; returns the offset of the deepest node found (a key for map entries). */
-function offsetOf(root: Node | null, path: JsonPath): number | undefined {
+export function offsetOf(root: Node | null, path: JsonPath): number | undefined {
   let node: unknown = root;
   let offset = root?.range?.[0];
   for (const segment of path) {
