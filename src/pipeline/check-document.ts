@@ -51,11 +51,11 @@ export function checkDocument(doc: LoadedDocument): CheckedDocument {
   const namespace = typeof metadata?.namespace === "string" ? metadata.namespace : undefined;
   const result: CheckedDocument = { apiVersion, kind, name, problems: [] };
 
-  if (!apiVersion) findings.push(missing(["apiVersion"], "apiVersion"));
-  if (!kind) findings.push(missing(["kind"], "kind"));
+  if (!apiVersion) findings.push(missingOrNotString(value.apiVersion, ["apiVersion"], "apiVersion"));
+  if (!kind) findings.push(missingOrNotString(value.kind, ["kind"], "kind"));
   else if (!KIND_PATTERN.test(kind))
     findings.push(error(["kind"], "kind", `kind "${kind}" is not a valid Kubernetes kind`));
-  if (!name) findings.push(missing(["metadata", "name"], "metadata.name"));
+  if (!name) findings.push(missingOrNotString(metadata?.name, ["metadata", "name"], "metadata.name"));
   else findings.push(...checkName(name));
   if (!apiVersion && !kind) {
     result.problems = [placeFinding(doc, notKubernetes("it has no apiVersion and no kind"))];
@@ -173,8 +173,21 @@ function error(path: Finding["path"], code: string, message: string, hint?: stri
   return hint ? { level: "error", code, message, hint, path } : { level: "error", code, message, path };
 }
 
-function missing(path: Finding["path"], field: string): Finding {
-  return error(path, "missing-field", `missing required field "${field}"`);
+/** A required string field that is absent, or present as another type (`name: 1234` reads as a number). */
+function missingOrNotString(value: unknown, path: Finding["path"], field: string): Finding {
+  if (value === undefined || value === null || value === "")
+    return error(path, "missing-field", `missing required field "${field}"`);
+  const type = Array.isArray(value)
+    ? "a list"
+    : typeof value === "object"
+      ? "a map"
+      : `the ${typeof value} ${String(value)}`;
+  return error(
+    path,
+    "wrong-type",
+    `${field} must be a string, not ${type}`,
+    typeof value === "object" ? undefined : `quote it: ${path.at(-1)}: "${String(value)}"`,
+  );
 }
 
 function notKubernetes(why: string): Finding {

@@ -3,9 +3,9 @@
  * document of its own to the pipeline, placed at its own lines; the List itself is not an object
  * anyone meant to keep.
  */
-import { Document } from "yaml";
 import type { LoadedDocument } from "./parse.js";
 import { isObject } from "./server-fields.js";
+import { emitYaml } from "./yaml/emit.js";
 
 function isList(value: unknown): value is { items: unknown[] } {
   return (
@@ -30,7 +30,7 @@ export function expandLists(documents: readonly LoadedDocument[]): LoadedDocumen
         start: doc.positionOf(["items", i]),
         value: item,
         // An item has no text of its own outside the List: it is written out again, values unchanged.
-        source: new Document(item).toString(),
+        source: () => emitYaml(item),
         positionOf: (path) => doc.positionOf(["items", i, ...path]),
       });
     });

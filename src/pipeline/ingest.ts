@@ -12,7 +12,7 @@ import { fileNameProblems, unmanagedSegmentProblems } from "./file-names.js";
 import { gitBlobSha } from "./git-blob.js";
 import { planLegacyMoves } from "./migrate-unmanaged.js";
 import { toCanonicalYaml, unmanagedText } from "./normalize.js";
-import { type LoadedDocument, type YamlLoader, yamlLoader } from "./parse.js";
+import type { LoadedDocument, YamlLoader } from "./parse.js";
 import { archivePath, inboxOf, managedPath, unmanagedPath } from "./paths.js";
 import type {
   DocumentReport,
@@ -27,6 +27,7 @@ import type {
   RootInput,
   RootReport,
 } from "./types.js";
+import { fastLoader } from "./yaml/fast-load.js";
 
 const encoder = new TextEncoder();
 
@@ -44,7 +45,7 @@ interface CheckedFile {
   candidates: Candidate[];
 }
 
-export function ingest(input: IngestInput, loader: YamlLoader = yamlLoader): IngestResult {
+export function ingest(input: IngestInput, loader: YamlLoader = fastLoader): IngestResult {
   const plan: Plan = { writes: [], deletes: [] };
   const roots = [...input.roots]
     .sort((a, b) => compare(a.root, b.root))
@@ -172,7 +173,7 @@ function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: num
   }
   const loaded = loader.load(decoded.text);
   report.problems.push(...loaded.problems);
-  const candidates = expandLists(loaded.documents).map((doc) => candidate(root, doc));
+  const candidates = expandLists(loaded.documents).map((doc) => candidate(root, doc, maxBytes));
   report.documents = candidates.map((c) => c.report);
   if (candidates.length === 0 && loaded.problems.length === 0) {
     report.problems.push({
@@ -186,7 +187,7 @@ function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: num
   return { raw, report, candidates };
 }
 
-function candidate(root: string, loaded: LoadedDocument): Candidate {
+function candidate(root: string, loaded: LoadedDocument, maxBytes: number): Candidate {
   const checked = checkDocument(loaded);
   const report: DocumentReport = { index: loaded.index, line: loaded.start.line, problems: checked.problems };
   if (checked.apiVersion) report.apiVersion = checked.apiVersion;
@@ -198,12 +199,35 @@ function candidate(root: string, loaded: LoadedDocument): Candidate {
   report.target = classified.target;
   if (classified.target === "managed") {
     report.outputPath = managedPath(root, classified.hedgehog, classified.identity.name);
-    const text = toCanonicalYaml(classified.object);
-    report.object = classified.object;
-    return { loaded, checked, report, bytes: encoder.encode(text) };
+    const bytes = readableBack(encoder.encode(toCanonicalYaml(classified.object)), report, loaded, maxBytes);
+    if (bytes) report.object = classified.object;
+    return { loaded, checked, report, bytes };
   }
   report.outputPath = unmanagedPath(root, classified.identity);
-  return { loaded, checked, report, bytes: encoder.encode(unmanagedText(loaded.source)) };
+  const bytes = readableBack(encoder.encode(unmanagedText(loaded.source())), report, loaded, maxBytes);
+  return { loaded, checked, report, bytes };
+}
+
+/**
+ * A file the app writes must be one it can read again: normalization can grow a document (escapes,
+ * the header), so output over the size limit rejects the document instead of landing unreadable.
+ */
+function readableBack(
+  bytes: Uint8Array,
+  report: DocumentReport,
+  loaded: LoadedDocument,
+  maxBytes: number,
+): Uint8Array | undefined {
+  if (bytes.byteLength <= maxBytes) return bytes;
+  report.problems.push({
+    level: "error",
+    code: "output-too-large",
+    message: `the normalized ${report.kind ?? "document"} would be ${bytes.byteLength} bytes, over the ${maxBytes}-byte file limit`,
+    hint: "make the document smaller (long or escaped strings grow when written out), or split it",
+    line: loaded.start.line,
+    column: loaded.start.column,
+  });
+  return undefined;
 }
 
 /** Two documents that would write the same file (same identity) clash: both files are held back. */

@@ -1,0 +1,215 @@
+/**
+ * The fast path of the parse step (issue 9): js-yaml 4 builds plain values without a position-
+ * carrying tree, with a schema that resolves plain scalars exactly as the `yaml` package's YAML 1.2
+ * core schema does (same patterns, same conversions). Positions, document text and every problem
+ * come from the `yaml` package, and only where needed:
+ * - a file with anchors, aliases, tags, directives or anything js-yaml refuses (duplicate keys,
+ *   syntax errors) is loaded by the `yaml` path whole, so its messages and limits stay the same;
+ * - on a fast-loaded file, a document's position of a path, and its source text, are derived from
+ *   its own slice of the text when first asked for (documents with problems, unmanaged documents).
+ * Nothing holds a parse tree once a file is loaded, unless a problem needs a position.
+ */
+import jsYaml from "js-yaml";
+import { type Document, LineCounter, type Node, parseAllDocuments } from "yaml";
+import {
+  type LoadedDocument,
+  type LoadedFile,
+  loadWithPositions,
+  offsetOf,
+  type Position,
+  YAML_OPTIONS,
+  type YamlLoader,
+} from "../parse.js";
+import { prescan } from "./prescan.js";
+
+/**
+ * The `yaml` package's core-schema scalar types, as js-yaml types: each pattern with its conversion.
+ * One js-yaml type per tag (js-yaml keeps only the last type of a tag), trying the patterns in order.
+ */
+const scalarType = (tag: string, forms: readonly [RegExp, (s: string) => unknown][]) => {
+  const formOf = (data: string | null) => (data === null ? undefined : forms.find(([p]) => p.test(data)));
+  return new jsYaml.Type(`tag:yaml.org,2002:${tag}`, {
+    kind: "scalar",
+    resolve: (data: string | null) => formOf(data) !== undefined,
+    construct: (data: string) => formOf(data)?.[1](data),
+  });
+};
+
+const CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
+  implicit: [
+    scalarType("null", [[/^(?:~|[Nn]ull|NULL)$/, () => null]]),
+    scalarType("bool", [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"]]),
+    scalarType("int", [
+      [/^0o[0-7]+$/, (s) => Number.parseInt(s.substring(2), 8)],
+      [/^[-+]?[0-9]+$/, (s) => Number.parseInt(s, 10)],
+      [/^0x[0-9a-fA-F]+$/, (s) => Number.parseInt(s.substring(2), 16)],
+    ]),
+    scalarType("float", [
+      [
+        /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+        (s) =>
+          s.slice(-3).toLowerCase() === "nan"
+            ? Number.NaN
+            : s[0] === "-"
+              ? Number.NEGATIVE_INFINITY
+              : Number.POSITIVE_INFINITY,
+      ],
+      [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, (s) => Number.parseFloat(s)],
+      [/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, (s) => Number.parseFloat(s)],
+    ]),
+  ],
+});
+
+/**
+ * Text the fast path leaves to the `yaml` path: anchors and aliases (its alias limit), tags,
+ * directives and `__proto__` keys (where the two libraries could build different values).
+ */
+const NEEDS_FULL_PARSE = /[&*!%]|__proto__/;
+/**
+ * Keys whose JS form differs between the libraries (a null or empty key is "" for `yaml` and
+ * "null" for js-yaml; complex `?` and collection keys are stringified differently).
+ */
+const ODD_KEYS =
+  /(?:^|[\s,{?-])(?:~|null|Null|NULL)?[ \t]*:(?:[ \t\r\n]|$)|^[ \t-]*\?(?:[ \t\r\n]|$)|[\]}][ \t]*:(?:[ \t\r\n]|$)/m;
+/** YAML caps implicit keys at 1024 characters; js-yaml does not check. */
+const MAX_IMPLICIT_KEY = 1024;
+
+/** Whether the `yaml` path must load this text (see the patterns above). */
+function needsFullParse(text: string): boolean {
+  if (NEEDS_FULL_PARSE.test(text) || ODD_KEYS.test(text)) return true;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf("\n", start);
+    const stop = end < 0 ? text.length : end;
+    if (stop - start > MAX_IMPLICIT_KEY && text.slice(start, stop).search(/:(?:[ \t]|$)/) > MAX_IMPLICIT_KEY)
+      return true;
+    start = stop + 1;
+  }
+  return false;
+}
+
+const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/;
+
+interface Segment {
+  /** Offset where the document's text (its `---` line, if any) begins, and where it ends. */
+  from: number;
+  to: number;
+  /** Offset of its first content character; undefined when it has only comments. */
+  content?: number;
+}
+
+/** Splits a file into documents at `---` and `...` lines (which end any node at column 0). */
+function segments(text: string): Segment[] {
+  const out: Segment[] = [];
+  let current: Segment = { from: 0, to: text.length };
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    const newline = text.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? text.length : newline + 1;
+    const line = text.slice(lineStart, lineEnd);
+    const marker = MARKER.exec(line);
+    let contentFrom = lineStart;
+    if (marker) {
+      current.to = lineStart;
+      out.push(current);
+      current = { from: lineStart, to: text.length };
+      if (marker[0] === "...") {
+        current.from = lineEnd;
+        lineStart = lineEnd;
+        continue;
+      }
+      contentFrom = lineStart + 3;
+    }
+    if (current.content === undefined) {
+      const rest = text.slice(contentFrom, lineEnd);
+      const first = rest.search(/[^ \t\r\n]/);
+      if (first >= 0 && rest[first] !== "#") current.content = contentFrom + first;
+    }
+    lineStart = lineEnd;
+  }
+  out.push(current);
+  return out.filter((s) => s.content !== undefined);
+}
+
+/** One document of a fast-loaded file: its position lookups and text come from its own slice, on demand. */
+function lazyDocument(
+  text: string,
+  segment: Segment,
+  index: number,
+  value: unknown,
+  segmentLine: number,
+  start: Position,
+): LoadedDocument {
+  let parsed: { doc: Document.Parsed; lines: LineCounter } | undefined;
+  const parse = () => {
+    if (!parsed) {
+      const lines = new LineCounter();
+      const slice = text.slice(segment.from, segment.to);
+      const [doc] = Array.from(parseAllDocuments(slice, { ...YAML_OPTIONS, lineCounter: lines }));
+      if (!doc) throw new Error("a fast-loaded document did not parse again");
+      parsed = { doc, lines };
+    }
+    return parsed;
+  };
+  return {
+    index,
+    start,
+    value,
+    source() {
+      const { doc } = parse();
+      const contents = doc.contents as Node | null;
+      const from = contents?.range?.[0] ?? doc.range[0];
+      return text.slice(segment.from + from, segment.from + doc.range[1]);
+    },
+    positionOf(path) {
+      const { doc, lines } = parse();
+      const contents = doc.contents as Node | null;
+      const offset = offsetOf(contents, path) ?? contents?.range?.[0] ?? 0;
+      const { line, col } = lines.linePos(offset);
+      return { line: segmentLine + line - 1, column: col };
+    },
+  };
+}
+
+/** The loader the pipeline uses: js-yaml for the common case, the `yaml` package for the rest. */
+export const fastLoader: YamlLoader = {
+  load(text) {
+    const refused = prescan(text);
+    if (refused.length > 0) return { documents: [], problems: refused };
+    return fastLoad(text) ?? loadWithPositions(text);
+  },
+};
+
+/** Loads with js-yaml, or returns undefined when the `yaml` path must decide. */
+export function fastLoad(text: string): LoadedFile | undefined {
+  if (needsFullParse(text)) return undefined;
+  let values: unknown[];
+  try {
+    values = jsYaml.loadAll(text, undefined, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  const present = values.filter((v) => v !== null && v !== undefined);
+  const parts = segments(text);
+  // Every document with content must have given a value (a `null` document goes the slow way).
+  if (present.length !== parts.length) return undefined;
+  const documents: LoadedDocument[] = [];
+  let line = 1;
+  let counted = 0;
+  /** Advances the line count to an offset (segments come in order) and returns the line there. */
+  const lineAt = (offset: number): { line: number; lineStart: number } => {
+    for (let i = text.indexOf("\n", counted); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+      line++;
+      counted = i + 1;
+    }
+    if (counted < offset) counted = offset;
+    return { line, lineStart: text.lastIndexOf("\n", offset - 1) + 1 };
+  };
+  parts.forEach((segment, index) => {
+    const segmentLine = lineAt(segment.from).line;
+    const content = segment.content ?? segment.from;
+    const at = lineAt(content);
+    const start = { line: at.line, column: content - at.lineStart + 1 };
+    documents.push(lazyDocument(text, segment, index, present[index], segmentLine, start));
+  });
+  return { documents, problems: [] };
+}
