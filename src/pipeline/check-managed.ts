@@ -8,7 +8,7 @@ import { checkDocument } from "./check-document.js";
 import { referencesOf, unresolvedLevel } from "./crossref.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
 import { type LoadedDocument, type YamlLoader, yamlLoader } from "./parse.js";
-import { managedPath } from "./paths.js";
+import { isLegacyUnmanagedPath, managedPath, unmanagedPath } from "./paths.js";
 import type { FileReport, Problem, RawFile } from "./types.js";
 
 export interface ManagedEditsInput {
@@ -102,6 +102,18 @@ function checkEditedFile(
         message: `${checked.kind} is not a Hedgehog kind: managed/ holds Hedgehog resources only`,
         hint: "move it under unmanaged/, or add it to raw/ and let the app place it",
         ...doc.start,
+      });
+    } else if (
+      classified?.target === "unmanaged" &&
+      unmanagedPath(input.root, classified.identity) !== file.path &&
+      !isLegacyUnmanagedPath(input.root, file.path)
+    ) {
+      problems.push({
+        level: "error",
+        code: "managed-path-mismatch",
+        message: `this file defines ${classified.identity.kind} "${classified.identity.name}", whose file is ${unmanagedPath(input.root, classified.identity)}`,
+        hint: "rename the file to match the object, or change it back",
+        ...doc.positionOf(["metadata", "name"]),
       });
     }
     report.documents.push({

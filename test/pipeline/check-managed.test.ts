@@ -111,3 +111,16 @@ describe("hand edits under managed/", () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe("hand edits under unmanaged/", () => {
+  it("rejects an object moved to another namespace without moving its file", () => {
+    const path = `${FABRIC_ROOT}/unmanaged/core/configmap/team-a/settings.yaml`;
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: team-b\n";
+    const { problems } = run({ edited: [file(path, cm)] });
+    expect(problems).toContainEqual(
+      expect.objectContaining({ code: "managed-path-mismatch", file: path, line: 4 }),
+    );
+    const ok = cm.replace("team-b", "team-a");
+    expect(run({ edited: [file(path, ok)] }).problems).toEqual([]);
+  });
+});
