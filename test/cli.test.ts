@@ -41,8 +41,8 @@ describe("gitops-ingest CLI", () => {
     await put(sampleInbox());
     const plan = await cli("plan", dir);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain("Connection: 26 created");
-    expect(plan.stdout).toContain("Ingested 48 resources from 3 files");
+    expect(plan.stdout).toContain("Connection: 26 to create, 0 to update, 0 unchanged");
+    expect(plan.stdout).toContain("Would ingest 48 resources from 3 files");
 
     const json = JSON.parse((await cli("plan", dir, "--format", "json")).stdout);
     expect(json.totals).toMatchObject({ created: 48, rejectedFiles: 0 });
