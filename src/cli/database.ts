@@ -23,9 +23,10 @@ export async function databaseCommand(parsed: ParsedCommand): Promise<number> {
   }
   if (command === "resources" && !options.repo) throw new UsageError("resources needs --repo owner/name");
   const env = process.env;
+  const dataDir = resolveDataDir(env);
   const database = await openDatabase({
     databaseUrl: env.DATABASE_URL,
-    dataDir: resolveDataDir(env),
+    dataDir,
     ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
   });
   try {
@@ -40,8 +41,14 @@ export async function databaseCommand(parsed: ParsedCommand): Promise<number> {
     }
     const { applied } = await migrateToLatest(database.db);
     if (command === "migrate") {
-      print(options.format, { database: database.kind, applied }, () =>
-        applied.length ? `applied: ${applied.join(", ")}` : "the database is up to date",
+      const where =
+        database.kind === "pglite" ? `embedded database in ${dataDir}` : "Postgres (DATABASE_URL)";
+      const schema = env.DATABASE_SCHEMA || "public";
+      print(
+        options.format,
+        { database: database.kind, ...(database.kind === "pglite" ? { dataDir } : {}), schema, applied },
+        () =>
+          `${applied.length ? `applied: ${applied.join(", ")}` : "the database is up to date"} (${where}, schema ${schema})`,
       );
       return 0;
     }
