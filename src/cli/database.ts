@@ -1,7 +1,7 @@
 /** The CLI's database commands: migrate, and what the app recorded (imports, current resources). */
 import { resolveDataDir } from "../data-dir.js";
 import { openDatabase } from "../db/connect.js";
-import { listImports } from "../db/imports.js";
+import { type ImportSummary, listImports } from "../db/imports.js";
 import { migrateToLatest, migrationStatus } from "../db/migrate.js";
 import { listResources } from "../db/resources.js";
 import { type ParsedCommand, positiveInteger, repository } from "./args.js";
@@ -57,21 +57,7 @@ export async function databaseCommand(parsed: ParsedCommand): Promise<number> {
         ...(options.repo ? { repo: options.repo } : {}),
         limit: options.limit,
       });
-      print(
-        options.format,
-        rows,
-        () =>
-          rows
-            .map(
-              (r) =>
-                `#${r.id} ${r.repositoryFullName}@${r.branch} ${r.sourceCommit.slice(0, 7)} ${r.status}` +
-                `${r.ingestionCommit ? ` -> ${r.ingestionCommit.slice(0, 7)}` : ""}` +
-                ` files ${r.filesIngested}/${r.filesTotal} (rejected ${r.filesRejected})` +
-                ` resources +${r.resourcesCreated} ~${r.resourcesUpdated} =${r.resourcesUnchanged}` +
-                ` ${r.startedAt.toISOString()}`,
-            )
-            .join("\n") || "no imports recorded",
-      );
+      print(options.format, rows, () => rows.map(importLine).join("\n") || "no imports recorded");
       return 0;
     }
     const rows = await listResources(database.db, {
@@ -95,4 +81,15 @@ export async function databaseCommand(parsed: ParsedCommand): Promise<number> {
 
 function print(format: "text" | "json", value: unknown, text: () => string): void {
   process.stdout.write(format === "json" ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+}
+
+/** One import as `gitops-ingest imports` prints it (the demo prints the same). */
+export function importLine(r: ImportSummary): string {
+  return (
+    `#${r.id} ${r.repositoryFullName}@${r.branch} ${r.sourceCommit.slice(0, 7)} ${r.status}` +
+    `${r.ingestionCommit ? ` -> ${r.ingestionCommit.slice(0, 7)}` : ""}` +
+    ` files ${r.filesIngested}/${r.filesTotal} (rejected ${r.filesRejected})` +
+    ` resources +${r.resourcesCreated} ~${r.resourcesUpdated} =${r.resourcesUnchanged}` +
+    ` ${r.startedAt.toISOString()}`
+  );
 }
