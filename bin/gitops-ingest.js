@@ -1,17 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the package needs no build step.
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+// The CLI, compiled by `npm run build` (run by `npm install` through `prepare`), in this one process.
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
-const result = spawnSync(
-  process.execPath,
-  [tsx, join(here, "..", "src", "cli", "main.ts"), ...process.argv.slice(2)],
-  {
-    stdio: "inherit",
-  },
-);
-process.exit(result.status ?? 1);
+const main = new URL("../dist/src/cli/main.js", import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  process.stderr.write("gitops-ingest: dist/ is missing: run `npm run build` in the gitops-ingest folder\n");
+  process.exit(2);
+}
+await import(main.href);

@@ -7,8 +7,9 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { sharedFolder } from "./shared-fixtures.js";
 
-const source = resolve(process.argv[2] ?? "../shared/fixtures/gitops-test-1/raw");
+const source = sharedFolder("check:inbox", "../shared/fixtures/gitops-test-1/raw");
 const dir = mkdtempSync(join(tmpdir(), "gitops-test-1-"));
 const raw = join(dir, "gitops/hedgehog/fabric-1/raw");
 cpSync(source, raw, { recursive: true });

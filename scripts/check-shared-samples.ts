@@ -3,11 +3,12 @@
  * one verdict each, grouped so the README's figures can be checked. Needs ../shared (not part of the tests).
  */
 import { readdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ingest } from "../src/pipeline/ingest.js";
 import { formatProblem, locatedProblems } from "../src/report/text.js";
+import { sharedFolder } from "./shared-fixtures.js";
 
-const dir = resolve(process.argv[2] ?? "../shared/fixtures/hedgehog/samples");
+const dir = sharedFolder("check:samples", "../shared/fixtures/hedgehog/samples");
 const files = (await readdir(dir)).filter((f) => f !== "INDEX.md").sort();
 const verdicts: Record<string, number> = {};
 for (const name of files) {

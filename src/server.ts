@@ -4,12 +4,15 @@
  * Without APP_ID and PRIVATE_KEY, Probot serves its setup page to register the app from app.yml.
  */
 import { pathToFileURL } from "node:url";
-import { type Probot, run, type Server } from "probot";
+import { type ApplicationFunctionOptions, type Probot, run, type Server } from "probot";
 import { gitopsIngest, settlePendingImports } from "./app.js";
+import { resolveDataDir } from "./data-dir.js";
 import { type OpenedDatabase, openDatabase } from "./db/connect.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createRecorder } from "./db/recorder.js";
 import { appOctokit, type OctokitTuning } from "./github/octokit.js";
+import { healthHandler } from "./health.js";
+import { rootWebhookHandler } from "./root-webhooks.js";
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -19,21 +22,37 @@ export interface StartOptions {
 export interface Started {
   server: Server;
   port: number;
-  database: OpenedDatabase;
+  /** The app's database; throws in setup mode, which opens none. */
+  readonly database: OpenedDatabase;
+  /** No APP_ID/PRIVATE_KEY: Probot serves its setup page, and no database is created. */
+  setupMode: boolean;
   stop(): Promise<void>;
 }
 
 export async function start(options: StartOptions = {}): Promise<Started> {
   const env = options.env ?? process.env;
-  const database = await openDatabase({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.DATA_DIR,
-    ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
-  });
-  const migrated = await migrateToLatest(database.db);
-  const recorder = createRecorder(database.db);
-  const appFn = async (app: Probot) => {
+  // .env as Probot reads it, before the database settings below are read (existing variables win).
+  if (!options.env) loadDotEnv();
+  let database: OpenedDatabase | undefined;
+  // Probot calls this only with credentials, so setup mode never creates or migrates a database.
+  const appFn = async (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
+    const dataDir = resolveDataDir(env);
+    database = await openDatabase({
+      databaseUrl: env.DATABASE_URL,
+      dataDir,
+      ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
+    });
+    if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
+      app.log.warn(
+        { dataDir },
+        `NODE_ENV=production without DATABASE_URL: the embedded database is in ${dataDir}, on this machine only; in a container it is lost with the container unless that folder is a volume, and several instances cannot share it. Set DATABASE_URL to a Postgres database.`,
+      );
+    }
+    const migrated = await migrateToLatest(database.db);
+    const recorder = createRecorder(database.db);
     app.log.info({ database: database.kind, migrationsApplied: migrated.applied }, "database ready");
+    addHandler(healthHandler(database.db));
+    addHandler(await rootWebhookHandler(app));
     await gitopsIngest({ recorder })(app);
     // Settle imports a previous crash left pending, without holding up the start.
     setImmediate(() => {
@@ -49,12 +68,24 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   return {
     server,
     port: server.port,
-    database,
+    get database() {
+      if (!database) throw new Error("setup mode: no database was opened");
+      return database;
+    },
+    setupMode: database === undefined,
     async stop() {
       await server.stop();
-      await database.close();
+      await database?.close();
     },
   };
+}
+
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

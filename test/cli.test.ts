@@ -1,25 +1,13 @@
 /** The CLI as users run it: a real process on a real folder. */
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { runCli } from "./support/cli.js";
 import { FABRIC_ROOT, RAW, sampleInbox, vpcYaml } from "./support/fabric.js";
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, "..", "bin", "gitops-ingest.js");
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args);
 
 let dir: string;
 beforeEach(async () => {
@@ -41,8 +29,8 @@ describe("gitops-ingest CLI", () => {
     await put(sampleInbox());
     const plan = await cli("plan", dir);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain("Connection: 26 created");
-    expect(plan.stdout).toContain("Ingested 48 resources from 3 files");
+    expect(plan.stdout).toContain("Connection: 26 to create, 0 to update, 0 unchanged");
+    expect(plan.stdout).toContain("Would ingest 48 resources from 3 files");
 
     const json = JSON.parse((await cli("plan", dir, "--format", "json")).stdout);
     expect(json.totals).toMatchObject({ created: 48, rejectedFiles: 0 });

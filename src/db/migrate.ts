@@ -5,8 +5,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Kysely } from "kysely";
-import { type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import type { Database } from "./schema.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations/", import.meta.url));
@@ -42,8 +41,16 @@ export class MigrationError extends Error {
 
 // The Migrator runs without the CamelCasePlugin: its own bookkeeping and the introspection it
 // relies on read snake_case column names, and migrations are written in snake_case anyway.
-function migrator(db: Kysely<Database>, folder?: string): Migrator {
-  return new Migrator({ db: db.withoutPlugins(), provider: new FolderMigrationProvider(folder) });
+// Its tables live in the current schema (DATABASE_SCHEMA): without naming it, Kysely would take
+// another schema's kysely_migration table for this one's and never migrate a second schema.
+async function migrator(db: Kysely<Database>, folder?: string): Promise<Migrator> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const migrationTableSchema = rows[0]?.schema;
+  return new Migrator({
+    db: db.withoutPlugins(),
+    provider: new FolderMigrationProvider(folder),
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
 }
 
 /**
@@ -54,7 +61,7 @@ export async function migrateToLatest(
   db: Kysely<Database>,
   options: { folder?: string } = {},
 ): Promise<{ applied: string[] }> {
-  const { error, results = [] } = await migrator(db, options.folder).migrateToLatest();
+  const { error, results = [] } = await (await migrator(db, options.folder)).migrateToLatest();
   if (error) {
     const failed = results.find((r) => r.status === "Error")?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
@@ -71,6 +78,6 @@ export async function migrationStatus(
   db: Kysely<Database>,
   options: { folder?: string } = {},
 ): Promise<{ name: string; executedAt?: Date }[]> {
-  const list = await migrator(db, options.folder).getMigrations();
+  const list = await (await migrator(db, options.folder)).getMigrations();
   return list.map((m) => (m.executedAt ? { name: m.name, executedAt: m.executedAt } : { name: m.name }));
 }

@@ -2,7 +2,8 @@
  * Structural validation of Hedgehog documents against the per-kind JSON Schemas, with ajv errors
  * turned into findings a person can act on (field named in the message, a fix in the hint).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv, Options as AjvOptions, ErrorObject, ValidateFunction } from "ajv";
 import type { JsonPath } from "../types.js";
 import type { Finding } from "./finding.js";
 import { EXPECTED_KEYWORD, VALUE_HINTS_KEYWORD } from "./schemas/common.js";
@@ -10,18 +11,60 @@ import { SCHEMAS } from "./schemas/index.js";
 
 type SchemaNode = Readonly<Record<string, unknown>>;
 
+const require = createRequire(import.meta.url);
+
+/**
+ * ajv's standalone code for every kind, written next to this file's compiled JavaScript by
+ * `npm run build` (scripts/build-validators.mjs), exporting one validator per kind. Loading it
+ * compiles nothing, which keeps the CLI's start-up short.
+ */
+export const PRECOMPILED_VALIDATORS_FILE = "validators.generated.cjs";
+
+/**
+ * The one ajv set-up for these schemas, used at run time (when no precompiled validators exist:
+ * running from the TypeScript sources) and by the build that precompiles them (`code.source`).
+ */
+export function schemaAjv(extra: AjvOptions = {}): Ajv {
+  // Loaded on demand: a start from the build never needs ajv's compiler.
+  const { Ajv: AjvClass } = require("ajv") as typeof import("ajv");
+  // verbose: errors then carry their schema, which is where allowed field names and hints live.
+  const ajv = new AjvClass({ allErrors: true, verbose: true, strict: true, ...extra });
+  ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: "string" });
+  ajv.addKeyword({ keyword: VALUE_HINTS_KEYWORD, schemaType: "object" });
+  return ajv;
+}
+
 let validators: ReadonlyMap<string, ValidateFunction> | undefined;
 
-/** Compiles every kind's validator on first use; ajv compilation is the expensive part, so once per process. */
+/** The validators, loaded (or, from the sources, compiled) on first use, once per process. */
 function compiledValidators(): ReadonlyMap<string, ValidateFunction> {
-  if (validators === undefined) {
-    // verbose: errors then carry their schema, which is where allowed field names and hints live.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-    ajv.addKeyword({ keyword: EXPECTED_KEYWORD, schemaType: "string" });
-    ajv.addKeyword({ keyword: VALUE_HINTS_KEYWORD, schemaType: "object" });
-    validators = new Map(Object.entries(SCHEMAS).map(([kind, schema]) => [kind, ajv.compile(schema)]));
-  }
+  validators ??= precompiledValidators() ?? compileValidators();
   return validators;
+}
+
+function precompiledValidators(): ReadonlyMap<string, ValidateFunction> | undefined {
+  let module: Record<string, ValidateFunction>;
+  try {
+    module = require(`./${PRECOMPILED_VALIDATORS_FILE}`) as Record<string, ValidateFunction>;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === "MODULE_NOT_FOUND" && e.message.includes(PRECOMPILED_VALIDATORS_FILE)) return undefined;
+    throw error;
+  }
+  return new Map(
+    Object.keys(SCHEMAS).map((kind) => {
+      const validate = module[kind];
+      if (typeof validate !== "function") {
+        throw new Error(`${PRECOMPILED_VALIDATORS_FILE} has no validator for ${kind}: run npm run build`);
+      }
+      return [kind, validate];
+    }),
+  );
+}
+
+function compileValidators(): ReadonlyMap<string, ValidateFunction> {
+  const ajv = schemaAjv();
+  return new Map(Object.entries(SCHEMAS).map(([kind, schema]) => [kind, ajv.compile(schema)]));
 }
 
 /**

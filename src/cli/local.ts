@@ -1,0 +1,33 @@
+/** check, plan and apply: the pipeline on a checkout or on loose YAML, printed in the chosen format. */
+import { buffer } from "node:stream/consumers";
+import { applyPlan } from "../local/checkout.js";
+import { ingest } from "../pipeline/ingest.js";
+import { totals } from "../report/totals.js";
+import { type ParsedCommand, positiveInteger, rootGlobs } from "./args.js";
+import { painter, useColour } from "./colour.js";
+import { render } from "./formats.js";
+import { displayReport, readInputs } from "./inputs.js";
+import { UsageError } from "./usage-error.js";
+
+export async function localCommand(parsed: ParsedCommand): Promise<number> {
+  const { command, values, positionals, format } = parsed;
+  const mode = command as "check" | "plan" | "apply";
+  const inputs = await readInputs(positionals, {
+    rootGlobs: rootGlobs(values["root-glob"] as string[] | undefined),
+    ...(values.strict ? { strict: true } : {}),
+    ...(values["no-archive"] ? { archive: false } : {}),
+    maxFileBytes: positiveInteger("max-file-bytes", values["max-file-bytes"] as string | undefined),
+    commit: values.commit as string | undefined,
+    notice: (message) => process.stderr.write(`notice: ${message}\n`),
+    stdin: async () => new Uint8Array(await buffer(process.stdin)),
+  });
+  if (mode === "apply" && inputs.kind !== "checkout") {
+    throw new UsageError("apply writes into a checkout: give one folder with an inbox, not files or -");
+  }
+  const result = ingest(inputs.input);
+  if (mode === "apply" && inputs.kind === "checkout") await applyPlan(inputs.base, result.plan);
+  const report = displayReport(result.report);
+  const paint = painter(format === "text" && useColour(process.stdout, process.env));
+  process.stdout.write(render({ ...result, report }, mode, format, paint));
+  return totals(report).rejectedFiles > 0 ? 1 : 0;
+}
