@@ -7,7 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_FILE, type IngestConfig, parseConfig } from "../config.js";
-import { listFiles, readCheckout } from "../local/checkout.js";
+import { listEntries, readCheckout } from "../local/checkout.js";
 import { discoverRoots, isYamlPath } from "../pipeline/discover.js";
 import type { IngestInput, IngestOptions, Report } from "../pipeline/types.js";
 import { UsageError } from "./usage-error.js";
@@ -39,7 +39,7 @@ export async function readInputs(paths: string[], options: InputOptions): Promis
     const base = resolve(args[0] as string);
     const config = await readLocalConfig(base, options.notice);
     const globs = options.rootGlobs ?? config.roots;
-    const files = await listFiles(base);
+    const files = (await listEntries(base)).map((e) => e.path);
     // A git work tree or a configured repository is a checkout even when no inbox matches (an error).
     const checkout =
       discoverRoots(files, globs).length > 0 ||
@@ -88,7 +88,7 @@ async function readLoose(args: string[], options: InputOptions): Promise<Inputs>
       },
     );
     const found =
-      kind === "file" ? [arg] : (await listFiles(arg)).filter(isYamlPath).map((f) => join(arg, f));
+      kind === "file" ? [arg] : (await regularFiles(arg)).filter(isYamlPath).map((f) => join(arg, f));
     if (found.length === 0) {
       throw new UsageError(
         `${arg}: no inbox matches ${(options.rootGlobs ?? parseConfig(undefined).config.roots).join(", ")} and no .yaml/.yml file is in it`,
@@ -189,4 +189,11 @@ async function headCommit(base: string): Promise<string> {
   } catch {
     return "local";
   }
+}
+
+/** Regular files of a folder given as loose input: symlinks and nested repositories are never followed. */
+async function regularFiles(dir: string): Promise<string[]> {
+  return (await listEntries(dir))
+    .filter((e) => e.mode === "100644" || e.mode === "100755")
+    .map((e) => e.path);
 }
