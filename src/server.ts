@@ -14,6 +14,8 @@ import { appOctokit, type OctokitTuning } from "./github/octokit.js";
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   octokit?: OctokitTuning;
+  /** Show the check run in progress only after this many ms (default 3 s). */
+  checkStartAfterMs?: number;
 }
 
 export interface Started {
@@ -34,7 +36,10 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   const recorder = createRecorder(database.db);
   const appFn = async (app: Probot) => {
     app.log.info({ database: database.kind, migrationsApplied: migrated.applied }, "database ready");
-    await gitopsIngest({ recorder })(app);
+    await gitopsIngest({
+      recorder,
+      ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
+    })(app);
     // Settle imports a previous crash left pending, without holding up the start.
     setImmediate(() => {
       settlePendingImports(app, recorder).catch((error: unknown) =>

@@ -23,6 +23,7 @@ import {
   INSTALLATION_ID,
   OWNER,
   pushPayload,
+  REPO_NODE_ID,
   repoPath,
   sha,
   startApp,
@@ -62,6 +63,8 @@ const TREES = repoPath("/git/trees");
 const COMMITS = repoPath("/git/commits");
 const CHECK_RUNS = repoPath("/check-runs");
 const MAIN_REF = repoPath("/git/refs/heads%2Fmain");
+/** The branch's compare-and-swap (GraphQL updateRefs) as a request in the sequence. */
+const CAS = "POST /graphql";
 const GET_APP = "GET /app";
 const TOKEN = `POST /app/installations/${INSTALLATION_ID}/access_tokens`;
 const REPO_CONFIG = `GET ${repoPath(`/contents/${CONFIG_PATH}`)}`;
@@ -105,6 +108,32 @@ let repoId: number;
 async function imports() {
   return (await listImports(database.db, { repo: repoId })).reverse();
 }
+
+/** The ref updates of every compare-and-swap (updateRefs) the app sent, in order. */
+function casUpdates() {
+  return github
+    .bodies<{ query: string; variables: { input: { repositoryId: string; refUpdates: unknown[] } } }>(
+      "POST",
+      "/graphql",
+    )
+    .filter((b) => b.query.includes("updateRefs("))
+    .flatMap((b) => {
+      expect(b.variables.input.repositoryId).toBe(REPO_NODE_ID);
+      return b.variables.input.refUpdates;
+    });
+}
+/** The compare-and-swap of main from `before` to `after`. */
+const cas = (before: string, after: string, branch = "main") => ({
+  name: `refs/heads/${branch}`,
+  beforeOid: before,
+  afterOid: after,
+  force: false,
+});
+/** Bodies of the GraphQL blob reads (not the compare-and-swap). */
+const blobQueries = (): Array<{ query: string; variables: object }> =>
+  github
+    .bodies<{ query: string; variables: object }>("POST", "/graphql")
+    .filter((b) => !b.query.includes("updateRefs("));
 
 /** Every interceptor was used and the app asked nothing nock did not expect. */
 function expectEveryMockUsedAndNothingElse() {
@@ -164,12 +193,12 @@ describe("a push with files in raw/", () => {
       "POST /graphql",
       `POST ${TREES}`,
       `POST ${COMMITS}`,
-      `PATCH ${MAIN_REF}`,
+      CAS,
       `PATCH ${CHECK_RUNS}/11`,
     ]);
 
     // The GraphQL read asks for exactly the two raw blobs.
-    const [graphql] = github.bodies<{ query: string; variables: object }>("POST", "/graphql");
+    const [graphql] = blobQueries();
     expect(graphql?.variables).toEqual({ owner: OWNER, name: "fabric" });
     expect([...(graphql?.query ?? "").matchAll(/oid: "([0-9a-f]{40})"/g)].map((m) => m[1]).sort()).toEqual(
       [blobSha(a), blobSha(b)].sort(),
@@ -199,7 +228,7 @@ describe("a push with files in raw/", () => {
       "Ingest 2 resources from 2 files into gitops/hedgehog/fabric-1",
     );
     expect(lastLine(commit?.message ?? "")).toBe(`Gitops-Ingest-Source: ${head}`);
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
 
     const [row, ...moreRows] = await imports();
     expect(moreRows).toEqual([]);
@@ -252,6 +281,7 @@ describe("a push with files in raw/", () => {
 
     const oidsPerQuery = github
       .bodies<{ query: string }>("POST", "/graphql")
+      .filter((b) => !b.query.includes("updateRefs("))
       .map((b) => [...b.query.matchAll(/oid: "([0-9a-f]{40})"/g)].map((m) => m[1]));
     expect(oidsPerQuery.map((oids) => oids.length)).toEqual([100, 20]);
     expect(new Set(oidsPerQuery.flat())).toEqual(new Set(Object.values(inbox).map(blobSha)));
@@ -280,7 +310,7 @@ describe("a push with files in raw/", () => {
     const commits = github.bodies<CreateCommitBody>("POST", COMMITS);
     expect(commits).toHaveLength(1);
     expect(commits[0]).toMatchObject({ tree: trees[3], parents: [head] });
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
     const [done] = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/12`);
     expect(done).toMatchObject({
       conclusion: "success",
@@ -358,7 +388,7 @@ describe("the branch moves during ingestion", () => {
     github.appInfo().token().noConfig();
     github.commit(head, files);
     github.createCheck(31).graphql().createTrees(tree1).createCommit(commit1);
-    github.updateRef("main", "not-fast-forward").updateCheck(31);
+    github.updateRef("main", "stale").updateCheck(31);
     // Someone pushed a README change meanwhile: same raw file, new head.
     github.getRef("main", newHead);
     const baseTree2 = github.commit(newHead, { ...files, "README.md": "# moved\n" });
@@ -490,7 +520,7 @@ describe("GitHub failures", () => {
     expect(commits).toHaveLength(2);
     expect(commits[1]).toEqual(commits[0]);
     expect(commits[1]).toMatchObject({ tree: newTree, parents: [head] });
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
     expect(github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/41`)[0]?.conclusion).toBe("success");
     expect((await imports()).map((r) => [r.status, r.ingestionCommit])).toEqual([["committed", newCommit]]);
     expectEveryMockUsedAndNothingElse();
@@ -547,7 +577,7 @@ describe("GitHub failures", () => {
     expect(trees).toHaveLength(2);
     expect(trees[1]).toEqual(trees[0]);
     expect(github.bodies<CreateCommitBody>("POST", COMMITS).map((c) => c.tree)).toEqual([newTree]);
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
     expect(github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/51`)[0]?.conclusion).toBe("success");
     expect((await imports())[0]?.status).toBe("committed");
     expectEveryMockUsedAndNothingElse();
@@ -748,12 +778,12 @@ describe("re-run", () => {
       "POST /graphql",
       `POST ${TREES}`,
       `POST ${COMMITS}`,
-      `PATCH ${MAIN_REF}`,
+      CAS,
       `PATCH ${CHECK_RUNS}/101`,
     ]);
     expect(github.bodies("POST", CHECK_RUNS)[0]).toMatchObject({ head_sha: head });
     expect(github.bodies<CreateCommitBody>("POST", COMMITS)[0]?.parents).toEqual([head]);
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
     expect(github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/101`)[0]?.conclusion).toBe("success");
     expect((await imports()).map((r) => [r.sourceCommit, r.trigger, r.status])).toEqual([
       [head, "rerun", "committed"],
@@ -821,7 +851,7 @@ describe("re-run", () => {
 
     await deliver(probot, "check_suite", checkSuiteEvent(repoId));
 
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
     expect((await imports()).map((r) => [r.sourceCommit, r.trigger, r.status])).toEqual([
       [head, "rerun", "committed"],
     ]);

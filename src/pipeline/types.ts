@@ -31,6 +31,7 @@ export interface RawFile {
   size?: number;
   /** Git blob SHA of the bytes when known (the GitHub adapter reuses it to archive without re-upload). */
   blobSha?: string;
+  mode?: string;
 }
 
 /** One fabric root and what waits in its raw/ inbox (see discover.ts). */
@@ -120,6 +121,7 @@ export interface PlannedWrite {
   blobSha?: string;
   /** Why this write exists, for commit messages and the CLI. */
   reason: "created" | "updated" | "archived" | "gitkeep";
+  mode?: "100644" | "100755";
 }
 
 export interface Plan {

@@ -72,6 +72,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   dataDir?: string;
   env?: Record<string, string>;
+  /** When the check run is shown in progress (default 0: at once, so request orders do not depend on timing). */
+  checkStartAfterMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -94,7 +96,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else env.DATA_DIR = options.dataDir ?? "memory://";
   // Production waits 1 s between writes and whole seconds on retry-after; tests shrink both.
-  const app = await start({ env, octokit: { retryAfterBaseValue: 5, writeMinTime: 0 } });
+  const app = await start({
+    env,
+    octokit: { retryAfterBaseValue: 5 },
+    checkStartAfterMs: options.checkStartAfterMs ?? 0,
+  });
   const appUrl = `http://127.0.0.1:${port}`;
 
   const deliver = async (event: string, payload: unknown, delivery = randomUUID()) => {
@@ -126,7 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     forced: false,
     repository: {
       id: REPO_ID,
-      node_id: "R_1",
+      node_id: gh.repoNodeId,
       name: REPO,
       full_name: `${OWNER}/${REPO}`,
       private: false,

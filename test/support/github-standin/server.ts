@@ -304,6 +304,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     owner: resolved.owner,
     repo: resolved.repo,
     defaultBranch: resolved.defaultBranch,
+    repoNodeId: `R_${state.repoId}`,
     installationId: resolved.installationId,
     appId: resolved.appId,
     appSlug: resolved.appSlug,

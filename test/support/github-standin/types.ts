@@ -122,6 +122,8 @@ export interface Standin {
   owner: string;
   repo: string;
   defaultBranch: string;
+  /** The repository's GraphQL node id (webhook payloads carry it as repository.node_id). */
+  repoNodeId: string;
   installationId: number;
   appId: number;
   appSlug: string;
