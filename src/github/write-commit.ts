@@ -159,19 +159,22 @@ async function settleRefUpdate(
   commitSha: string,
   error: unknown,
 ): Promise<string> {
+  const definite = isDefiniteAnswer(error);
   let head: string | undefined;
   try {
     head = await branchHeadOrUndefined(octokit, repo, request.branch);
-    if (head && head !== commitSha && head !== request.headSha && (await contains(octokit, repo, head, commitSha)))
+    // Only a lost answer can hide an applied update that was built upon since.
+    if (!definite && head && head !== commitSha && head !== request.headSha && (await contains(octokit, repo, head, commitSha)))
       return commitSha;
   } catch (readError) {
+    if (definite) throw error;
     throw new UnknownOutcomeError(commitSha, readError);
   }
   if (head === commitSha) return commitSha;
   if (head === request.headSha) {
     // Still where we read it: a definite answer (a GraphQL error, a 4xx) was a refusal; an answer
     // lost on the way (5xx, timeout) could still be applied late, so it stays unknown.
-    if (isDefiniteAnswer(error)) throw error;
+    if (definite) throw error;
     throw new UnknownOutcomeError(commitSha, error);
   }
   throw new BranchMovedError(request.branch, head ?? "0".repeat(40));
