@@ -18,6 +18,20 @@ export async function settleImport(
   const repo = repoFromFullName(pending.fullName);
   const lookup = await findIngestionCommit(octokit, repo, pending.branch, pending.sourceCommit);
   const sha = lookup.status === "found" ? lookup.sha : undefined;
+  // Check runs first: if one cannot be completed now, the import stays pending and is settled again later.
+  const externalId = String(pending.id);
+  for (const checkRunId of await unfinishedChecks(octokit, repo, pending.sourceCommit, externalId)) {
+    await completeCheck(octokit, repo, pending.sourceCommit, checkRunId, externalId, {
+      conclusion: sha ? "success" : "neutral",
+      title: sha ? "Ingested (confirmed after an interruption)" : "Interrupted: nothing was committed",
+      summary: sha
+        ? `The app was interrupted after committing; the ingestion commit is \`${sha}\`.`
+        : lookup.status === "branch-gone"
+          ? `\`${pending.branch}\` was deleted before this ingestion was confirmed: nothing of it is on the branch.`
+          : "The app was interrupted before committing. The files are still in `raw/`: the next push or a **Re-run** ingests them.",
+      annotations: [],
+    });
+  }
   if (sha) await recorder.committed(pending.id, sha);
   else
     await recorder.failed(
@@ -26,17 +40,6 @@ export async function settleImport(
         ? `branch ${pending.branch} was deleted before its commit was confirmed; nothing of it is on GitHub`
         : "interrupted before its commit landed; the files are still in raw/",
     );
-  const externalId = String(pending.id);
-  for (const checkRunId of await unfinishedChecks(octokit, repo, pending.sourceCommit, externalId)) {
-    await completeCheck(octokit, repo, pending.sourceCommit, checkRunId, externalId, {
-      conclusion: sha ? "success" : "neutral",
-      title: sha ? "Ingested (confirmed after an interruption)" : "Interrupted: nothing was committed",
-      summary: sha
-        ? `The app was interrupted after committing; the ingestion commit is \`${sha}\`.`
-        : "The app was interrupted before committing. The files are still in `raw/`: the next push or a **Re-run** ingests them.",
-      annotations: [],
-    });
-  }
   log.info(
     { importId: pending.id, sourceCommit: pending.sourceCommit, commitSha: sha ?? null, lookup: lookup.status },
     "settled a pending import",

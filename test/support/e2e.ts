@@ -55,6 +55,10 @@ export interface Harness {
   /** The completed check runs on a commit, waiting (bounded) for the app to finish. */
   waitForChecks(sha: string, count?: number): Promise<CheckRunRecord[]>;
   head(branch?: string): Promise<string>;
+  /** Waits (bounded) until the predicate holds. */
+  waitFor(what: string, predicate: () => boolean | Promise<boolean>): Promise<void>;
+  /** The branch compare-and-swaps (GraphQL updateRefs) the app sent: each ref update, in order. */
+  refUpdates(): Array<{ name: string; beforeOid: string; afterOid: string; force?: boolean }>;
   stop(): Promise<void>;
 }
 
@@ -181,6 +185,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         await new Promise((r) => setTimeout(r, 25));
       }
     },
+    async waitFor(what, predicate) {
+      const deadline = Date.now() + 20_000;
+      while (!(await predicate())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    refUpdates() {
+      return gh.requests
+        .filter((r) => r.path === "/graphql" && JSON.stringify(r.body).includes("updateRefs("))
+        .flatMap(
+          (r) =>
+            (r.body as { variables: { input: { refUpdates: ReturnType<Harness["refUpdates"]> } } }).variables.input
+              .refUpdates,
+        );
+    },
     async stop() {
       await app.stop();
       if (!options.gh) await gh.close();
@@ -189,3 +209,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 export { gitIn, pushFiles };
+
+/**
+ * A push of `n` raw files with two VPC documents each (distinct names, subnets and VLANs): the
+ * shape of the request-count test and of bench/github-push.ts.
+ */
+export function twoDocumentFiles(n: number, raw = "gitops/hedgehog/fabric-1/raw"): Record<string, string> {
+  const vpc = (k: number) =>
+    [
+      "apiVersion: vpc.githedgehog.com/v1beta1",
+      "kind: VPC",
+      "metadata:",
+      `  name: v-${k}`,
+      "  namespace: default",
+      "spec:",
+      "  subnets:",
+      "    subnet-1:",
+      `      subnet: 10.${Math.floor(k / 250)}.${k % 250}.0/24`,
+      `      gateway: 10.${Math.floor(k / 250)}.${k % 250}.1`,
+      `      vlan: ${1000 + k}`,
+      "",
+    ].join("\n");
+  const files: Record<string, string> = {};
+  for (let i = 0; i < n; i++) files[`${raw}/bulk/file-${i}.yaml`] = `${vpc(2 * i)}---\n${vpc(2 * i + 1)}`;
+  return files;
+}

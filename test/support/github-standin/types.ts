@@ -99,9 +99,20 @@ export interface CheckRunRecord {
   history: Array<{ method: "POST" | "PATCH"; body: Record<string, unknown>; at: string }>;
 }
 
-export interface FaultMatch {
+/** Which requests a fault or hook applies to. */
+export interface RequestMatch {
   method?: string;
   path: RegExp;
+  /** Tested against the request's JSON body text, e.g. /updateRefs\(/ for the branch's compare-and-swap. */
+  body?: RegExp;
+}
+
+export interface FaultMatch extends RequestMatch {
+  /**
+   * Carry the request out first, then answer with the fault: an answer lost after GitHub applied
+   * the request (a 5xx from a proxy, a dropped connection). Default false: nothing happens.
+   */
+  afterApplying?: boolean;
   /** How many matching requests fail (default 1). */
   times?: number;
 }
@@ -131,7 +142,9 @@ export interface Standin {
   requests: RecordedRequest[];
   checkRuns(): CheckRunRecord[];
   failNext(match: FaultMatch, response: FaultResponse): void;
-  beforeNext(match: { method?: string; path: RegExp }, hook: () => Promise<void> | void): void;
+  beforeNext(match: RequestMatch, hook: () => Promise<void> | void): void;
+  /** Drops every fault not used up yet (GitHub is back). */
+  clearFaults(): void;
   resetLog(): void;
   close(): Promise<void>;
 }
