@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Kysely } from "kysely";
 import { type Migration, type MigrationProvider, Migrator } from "kysely";
 import type { Database } from "./schema.js";
+import { databaseInfo } from "./connect.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations/", import.meta.url));
 
@@ -43,7 +44,13 @@ export class MigrationError extends Error {
 // The Migrator runs without the CamelCasePlugin: its own bookkeeping and the introspection it
 // relies on read snake_case column names, and migrations are written in snake_case anyway.
 function migrator(db: Kysely<Database>, folder?: string): Migrator {
-  return new Migrator({ db: db.withoutPlugins(), provider: new FolderMigrationProvider(folder) });
+  // The bookkeeping tables are looked up in our schema: without it, Kysely finds another schema's
+  // (DATABASE_SCHEMA=b next to a) in the same database and then fails on it (42P01).
+  return new Migrator({
+    db: db.withoutPlugins(),
+    provider: new FolderMigrationProvider(folder),
+    migrationTableSchema: databaseInfo(db).schema,
+  });
 }
 
 /**
