@@ -203,7 +203,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async stop() {
       await app.stop();
+      // Every request the app made was one GitHub would accept (OpenAPI description, GraphQL schema).
+      const invalid = gh.requests.filter((r) => r.invalid);
       if (!options.gh) await gh.close();
+      if (invalid.length > 0)
+        throw new Error(
+          `requests GitHub would reject:\n${invalid.map((r) => `${r.method} ${r.path}: ${r.invalid?.join("; ")}`).join("\n")}`,
+        );
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   type StandinState,
 } from "./http.js";
 import { Mutex } from "./mutex.js";
+import { graphqlProblems, restProblems } from "./validate.js";
 import { CheckRunStore, checkRoutes } from "./routes-checks.js";
 import { gitRoutes } from "./routes-git.js";
 import { repoRoutes } from "./routes-repo.js";
@@ -195,6 +196,20 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
         });
         return;
       }
+    }
+
+    // Reject what GitHub rejects (and record it), before any hook or fault.
+    const problems =
+      path === "/graphql" ? (method === "POST" ? graphqlProblems(record.body) : []) : restProblems(method, rawPath, url.searchParams, record.body);
+    if (problems && problems.length > 0) {
+      record.invalid = problems;
+      if (path === "/graphql") send(res, record, { status: 200, body: { errors: problems.map((message) => ({ message })) } });
+      else
+        send(res, record, {
+          status: 422,
+          body: { message: `Invalid request.\n\n${problems.join("\n")}`, documentation_url: DOCS, status: "422" },
+        });
+      return;
     }
 
     const hookIndex = hooks.findIndex((h) => matches(h.match, method, path, record.body));

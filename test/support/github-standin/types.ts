@@ -42,6 +42,11 @@ export interface RecordedRequest {
   status: number;
   /** The response came from failNext. */
   injected?: boolean;
+  /**
+   * GitHub would have rejected it: what its OpenAPI description or GraphQL schema says is wrong.
+   * The stand-in answered as GitHub would (REST 422, GraphQL `errors`). Tests assert none happened.
+   */
+  invalid?: string[];
   /** No route matched (plain 404 for an endpoint the stand-in does not know). */
   unhandled?: boolean;
   /** For `POST /git/trees`: number of entries in the request's `tree` array. */
