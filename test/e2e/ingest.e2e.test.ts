@@ -171,7 +171,9 @@ describe("a push into raw/", () => {
     expect(trees.map((r) => r.entryCount)).toEqual([451]);
     expect(await gitIn(h.gh, "rev-list", "--count", `${pushed.after}..main`)).toBe("1");
     expect(await lsTree("main", `${FABRIC_ROOT}/managed/vpcs`)).toHaveLength(150);
-    expect(h.gh.requests.filter((r) => r.path.endsWith("graphql"))).toHaveLength(2);
+    // Two blob reads, then the branch's compare-and-swap.
+    const graphql = h.gh.requests.filter((r) => r.path.endsWith("graphql"));
+    expect(graphql.map((r) => JSON.stringify(r.body).includes("updateRefs("))).toEqual([false, false, true]);
   });
 
   it("reports a GitHub outage in the check run and leaves the branch untouched", async () => {

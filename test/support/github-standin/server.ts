@@ -19,7 +19,7 @@ import {
   type StandinState,
 } from "./http.js";
 import { Mutex } from "./mutex.js";
-import { graphqlProblems, restProblems } from "./validate.js";
+import { graphqlProblems, loadGitHubDescriptions, restProblems } from "./validate.js";
 import { CheckRunStore, checkRoutes } from "./routes-checks.js";
 import { gitRoutes } from "./routes-git.js";
 import { repoRoutes } from "./routes-repo.js";
@@ -91,6 +91,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export async function startStandin(options: StandinOptions): Promise<Standin> {
+  // Validation must not stall the first request (and the app sharing this process) for seconds.
+  loadGitHubDescriptions();
   const resolved: ResolvedOptions = {
     owner: options.owner,
     repo: options.repo,

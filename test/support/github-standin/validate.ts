@@ -125,6 +125,12 @@ export function restProblems(
 
 let schema: GraphQLSchema | undefined;
 
+/** Loads both descriptions now (a few seconds, synchronously): call before the app under test starts. */
+export function loadGitHubDescriptions(): void {
+  rest();
+  schema ??= buildSchema(githubGraphql.idl, { assumeValidSDL: true });
+}
+
 /** Problems with a GraphQL request against GitHub's schema, or [] when it is valid. */
 export function graphqlProblems(body: unknown): string[] {
   schema ??= buildSchema(githubGraphql.idl, { assumeValidSDL: true });
