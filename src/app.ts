@@ -68,11 +68,23 @@ export function gitopsIngest(options: AppOptions) {
         ...(c.modified ?? []),
         ...(c.removed ?? []),
       ]);
-      const request = { repository, branch, headSha: payload.after, trigger: "push" as const, deliveryId: context.id, changedPaths };
+      const request = {
+        repository,
+        branch,
+        headSha: payload.after,
+        trigger: "push" as const,
+        deliveryId: context.id,
+        changedPaths,
+      };
       if (loaded.kind === "unreadable") {
         // Which branches are configured is unknown: speak up where ingestion is likely wanted.
         if (branch === repository.defaultBranch || changedPaths.some((p) => p.includes("/raw/"))) {
-          const outcome = await reportUnreadableConfig(depsFor(context, log), request, payload.after, loaded.error);
+          const outcome = await reportUnreadableConfig(
+            depsFor(context, log),
+            request,
+            payload.after,
+            loaded.error,
+          );
           log.info({ outcome }, "push handled");
         }
         return;
@@ -110,7 +122,12 @@ export function gitopsIngest(options: AppOptions) {
       // The check suite names a branch the commit is on, not necessarily one we ingest on.
       const loaded = await loadConfig(context);
       if (loaded.kind === "unreadable") {
-        const outcome = await reportUnreadableConfig(depsFor(context, log), request, asked.headSha, loaded.error);
+        const outcome = await reportUnreadableConfig(
+          depsFor(context, log),
+          request,
+          asked.headSha,
+          loaded.error,
+        );
         log.info({ outcome }, "re-run handled");
         return;
       }
@@ -186,14 +203,23 @@ async function loadConfig(context: Context<"push" | "check_run" | "check_suite">
     if (typeof (error as { status?: unknown }).status === "number") return { kind: "unreadable", error };
     return {
       kind: "config",
-      config: { config: parseConfig(undefined).config, errors: [`cannot read ${CONFIG_FILE}: ${(error as Error).message}`] },
+      config: {
+        config: parseConfig(undefined).config,
+        errors: [`cannot read ${CONFIG_FILE}: ${(error as Error).message}`],
+      },
     };
   }
   return { kind: "config", config: parseConfig(raw) };
 }
 
 function repositoryInfo(
-  repository: { id: number; node_id?: string; full_name: string; default_branch?: string; master_branch?: string },
+  repository: {
+    id: number;
+    node_id?: string;
+    full_name: string;
+    default_branch?: string;
+    master_branch?: string;
+  },
   installationId: number | undefined,
 ): RepositoryInfo {
   return {
@@ -220,10 +246,15 @@ export async function settlePendingImports(app: Probot, recorder: ImportRecorder
   for (const p of pending) {
     try {
       const octokit = (await app.auth(p.installationId)) as Octokit;
-      await recorder.withRepositoryLock(p.repositoryGithubId, () => settleImport(octokit, recorder, p, app.log));
+      await recorder.withRepositoryLock(p.repositoryGithubId, () =>
+        settleImport(octokit, recorder, p, app.log),
+      );
       settled++;
     } catch (error) {
-      app.log.warn({ err: error, importId: p.id }, "could not settle a pending import; the repository's next run will");
+      app.log.warn(
+        { err: error, importId: p.id },
+        "could not settle a pending import; the repository's next run will",
+      );
     }
   }
   return settled;

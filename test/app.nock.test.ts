@@ -500,7 +500,11 @@ describe("GitHub failures", () => {
     const updates = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/45`);
     expect(updates).toHaveLength(9);
     expect(updates.slice(0, 8).every((u) => u.conclusion === "success")).toBe(true);
-    expect(updates[8]).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Superseded" } });
+    expect(updates[8]).toMatchObject({
+      status: "completed",
+      conclusion: "neutral",
+      output: { title: "Superseded" },
+    });
     const [, replacement] = github.bodies<CheckUpdateBody & { head_sha: string }>("POST", CHECK_RUNS);
     expect(replacement).toMatchObject({
       head_sha: head,
@@ -517,7 +521,12 @@ describe("GitHub failures", () => {
     const newCommit = sha("stuck-check-commit");
     github.appInfo().token().noConfig();
     github.commit(head, files);
-    github.createCheck(47).graphql().createTrees(sha("stuck-check-tree")).createCommit(newCommit).updateRef("main");
+    github
+      .createCheck(47)
+      .graphql()
+      .createTrees(sha("stuck-check-tree"))
+      .createCommit(newCommit)
+      .updateRef("main");
     // The run vanished (404: no retry), and creating a replacement keeps failing (3 tries, no blind retries).
     github.scope.patch(`${CHECK_RUNS}/47`).reply(404, { message: "Not Found" });
     github.scope
@@ -542,7 +551,10 @@ describe("GitHub failures", () => {
     github.scope
       .get(repoPath(`/commits/${head}/check-runs`))
       .query(true)
-      .reply(200, { total_count: 1, check_runs: [{ id: 47, status: "in_progress", external_id: String((await imports())[0]?.id) }] });
+      .reply(200, {
+        total_count: 1,
+        check_runs: [{ id: 47, status: "in_progress", external_id: String((await imports())[0]?.id) }],
+      });
     github.updateCheck(47).noConfig();
     github.commit(next, {});
 
@@ -802,7 +814,10 @@ describe("configuration", () => {
     const head = sha("config-502-head");
     github.appInfo().token();
     // plugin-retry: the request and 3 retries.
-    github.scope.get(repoPath(`/contents/${CONFIG_PATH}`)).times(4).reply(502, { message: "Server Error" });
+    github.scope
+      .get(repoPath(`/contents/${CONFIG_PATH}`))
+      .times(4)
+      .reply(502, { message: "Server Error" });
     github.createCheck(92);
 
     await deliver(probot, "push", pushPayload({ repoId, after: head, added: [`${RAW}/a.yaml`] }));
@@ -873,7 +888,9 @@ describe("re-run", () => {
       .reply(200, {
         status: "ahead",
         ahead_by: 1,
-        commits: [{ sha: appCommit, commit: { message: `Ingest 1 resource\n\nGitops-Ingest-Source: ${asked}\n` } }],
+        commits: [
+          { sha: appCommit, commit: { message: `Ingest 1 resource\n\nGitops-Ingest-Source: ${asked}\n` } },
+        ],
       });
     github.updateCheck(7);
 
@@ -900,7 +917,12 @@ describe("re-run", () => {
     await deliver(
       probot,
       "check_run",
-      checkRunEvent(repoId, { action: "requested_action", requestedAction: "rerun", headBranch: "release", headSha: head }),
+      checkRunEvent(repoId, {
+        action: "requested_action",
+        requestedAction: "rerun",
+        headBranch: "release",
+        headSha: head,
+      }),
     );
 
     expect(github.sequence().slice(0, 4)).toEqual([
@@ -962,7 +984,11 @@ describe("re-run", () => {
     github.scope
       .get(repoPath(`/compare/${asked}...main`))
       .query(true)
-      .reply(200, { status: "ahead", ahead_by: 1, commits: [{ sha: head, commit: { message: "later work\n" } }] });
+      .reply(200, {
+        status: "ahead",
+        ahead_by: 1,
+        commits: [{ sha: head, commit: { message: "later work\n" } }],
+      });
     github.createCheck(104);
 
     await deliver(probot, "check_suite", checkSuiteEvent(repoId, { headSha: asked }));

@@ -910,9 +910,9 @@ describe("what GitHub would reject, and GitHub's compare-and-swap", () => {
 
   it("answers GraphQL errors to a query GitHub's schema rejects, and records it", async () => {
     const before = gh.requests.length;
-    await expect(octokit.graphql("query { repository(owner: \"acme\", name: \"fabric\") { nope } }")).rejects.toThrow(
-      /nope/,
-    );
+    await expect(
+      octokit.graphql('query { repository(owner: "acme", name: "fabric") { nope } }'),
+    ).rejects.toThrow(/nope/);
     expect(gh.requests.slice(before)[0]?.invalid?.[0]).toMatch(/Cannot query field "nope"/);
   });
 
@@ -920,7 +920,12 @@ describe("what GitHub would reject, and GitHub's compare-and-swap", () => {
     const base = await pushFiles(gh, "main", { "cas.txt": "1\n" }, "cas base");
     const rewound = await pushFiles(gh, "main", { "cas.txt": "2\n" }, "to be rewound");
     const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: rewound });
-    const { data: ours } = await octokit.rest.git.createCommit({ ...repo, message: "ours", tree: tree.sha, parents: [rewound] });
+    const { data: ours } = await octokit.rest.git.createCommit({
+      ...repo,
+      message: "ours",
+      tree: tree.sha,
+      parents: [rewound],
+    });
     await gitIn(gh, "update-ref", "refs/heads/main", base); // the user force-pushes back
     const mutation = "mutation($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }";
     const input = (beforeOid: string) => ({
@@ -932,13 +937,28 @@ describe("what GitHub would reject, and GitHub's compare-and-swap", () => {
     await expect(octokit.graphql(mutation, input(rewound))).rejects.toThrow(/expected to point to/);
     expect(await headOf(gh)).toBe(base);
     // REST only demands a fast-forward: the rewound commit would come back.
-    const { data } = await octokit.rest.git.updateRef({ ...repo, ref: "heads/main", sha: ours.sha, force: false });
+    const { data } = await octokit.rest.git.updateRef({
+      ...repo,
+      ref: "heads/main",
+      sha: ours.sha,
+      force: false,
+    });
     expect(data.object.sha).toBe(ours.sha);
     await gitIn(gh, "update-ref", "refs/heads/main", base);
     // With the right beforeOid, updateRefs moves the branch.
     const { data: t2 } = await octokit.rest.git.getTree({ ...repo, tree_sha: base });
-    const { data: next } = await octokit.rest.git.createCommit({ ...repo, message: "next", tree: t2.sha, parents: [base] });
-    await octokit.graphql(mutation, { input: { ...input(base).input, refUpdates: [{ name: "refs/heads/main", beforeOid: base, afterOid: next.sha, force: false }] } });
+    const { data: next } = await octokit.rest.git.createCommit({
+      ...repo,
+      message: "next",
+      tree: t2.sha,
+      parents: [base],
+    });
+    await octokit.graphql(mutation, {
+      input: {
+        ...input(base).input,
+        refUpdates: [{ name: "refs/heads/main", beforeOid: base, afterOid: next.sha, force: false }],
+      },
+    });
     expect(await headOf(gh)).toBe(next.sha);
   });
 
@@ -946,11 +966,19 @@ describe("what GitHub would reject, and GitHub's compare-and-swap", () => {
     const a = await pushFiles(gh, "main", { "cmp.txt": "a\n" }, "cmp a");
     const b = await pushFiles(gh, "main", { "cmp.txt": "b\n" }, "cmp b");
     const c = await pushFiles(gh, "main", { "cmp.txt": "c\n" }, "cmp c");
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${a}...main` });
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${a}...main`,
+    });
     expect([data.status, data.ahead_by, data.behind_by]).toEqual(["ahead", 2, 0]);
     expect(data.commits.map((x) => x.sha)).toEqual([b, c]);
-    const { data: back } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${c}...${a}` });
+    const { data: back } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${c}...${a}`,
+    });
     expect([back.status, back.ahead_by, back.behind_by]).toEqual(["behind", 0, 2]);
-    expect(await statusOf(octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${a}...gone` }))).toBe(404);
+    expect(
+      await statusOf(octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${a}...gone` })),
+    ).toBe(404);
   });
 });

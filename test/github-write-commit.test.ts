@@ -18,7 +18,8 @@ describe("tree requests", () => {
     const items = treeItems({ writes: Array.from({ length: 30 }, (_, i) => write(i, 200_000)), deletes: [] });
     const batches = treeBatches(items);
     expect(batches.length).toBeGreaterThan(2);
-    for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b))).toBeLessThanOrEqual(TREE_BYTES_PER_REQUEST + 2);
+    for (const b of batches)
+      expect(Buffer.byteLength(JSON.stringify(b))).toBeLessThanOrEqual(TREE_BYTES_PER_REQUEST + 2);
     expect(batches.flat().map((i) => i.path)).toEqual(items.map((i) => i.path));
   });
 

@@ -137,7 +137,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
           if (exists.rowCount === 0) throw error;
         });
       }
-      currentSchema = schema ?? (await pool.query<{ s: string }>("select current_schema() as s")).rows[0]?.s ?? "public";
+      currentSchema =
+        schema ?? (await pool.query<{ s: string }>("select current_schema() as s")).rows[0]?.s ?? "public";
     } catch (error) {
       await pool.end().catch(() => {});
       throw new Error(`cannot connect to Postgres at ${redact(url)}: ${(error as Error).message}`, {

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Kysely } from "kysely";
 import { type Migration, type MigrationProvider, Migrator } from "kysely";
-import type { Database } from "./schema.js";
 import { databaseInfo } from "./connect.js";
+import type { Database } from "./schema.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations/", import.meta.url));
 

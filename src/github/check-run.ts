@@ -71,7 +71,11 @@ function completedFields(result: CheckResult) {
     status: "completed" as const,
     conclusion: result.conclusion,
     completed_at: new Date().toISOString(),
-    output: { title: result.title, summary, annotations: result.annotations.slice(0, ANNOTATIONS_PER_REQUEST) },
+    output: {
+      title: result.title,
+      summary,
+      annotations: result.annotations.slice(0, ANNOTATIONS_PER_REQUEST),
+    },
     actions: rerunAction,
   };
 }
@@ -102,7 +106,10 @@ export class CheckRun {
     if (this.id === undefined && Number.isFinite(after) && after < 2 ** 31) {
       this.timer = setTimeout(() => {
         this.start().catch((error: unknown) =>
-          options.log?.warn({ err: error }, "could not create the in-progress check run; it is created at the end"),
+          options.log?.warn(
+            { err: error },
+            "could not create the in-progress check run; it is created at the end",
+          ),
         );
       }, after);
       this.timer.unref();
@@ -179,7 +186,10 @@ export class CheckRun {
   private async replace(error: unknown, fields: ReturnType<typeof completedFields>): Promise<number> {
     const old = this.id;
     if (old === undefined) throw new CheckIncompleteError(error);
-    this.options.log?.warn({ err: error, checkRunId: old }, "completing the check run failed; creating a new one");
+    this.options.log?.warn(
+      { err: error, checkRunId: old },
+      "completing the check run failed; creating a new one",
+    );
     let id: number;
     try {
       id = await this.create(fields, { reuse: false });

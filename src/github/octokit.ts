@@ -55,7 +55,8 @@ interface RequestOptions {
 /** Requests GitHub counts as content-creating: REST writes (not token minting) and GraphQL mutations. */
 export function isContentCreating(options: RequestOptions): boolean {
   const url = options.url ?? "";
-  if (url.includes("/graphql")) return typeof options.query === "string" && /^\s*mutation\b/.test(options.query);
+  if (url.includes("/graphql"))
+    return typeof options.query === "string" && /^\s*mutation\b/.test(options.query);
   const method = (options.method ?? "GET").toUpperCase();
   if (method === "GET" || method === "HEAD") return false;
   return !/\/app\/installations\/[^/]+\/access_tokens$/.test(url.split("?")[0] ?? "");

@@ -63,7 +63,8 @@ function installationPacer(limits: PacingLimits, now: () => number): Installatio
     const t = now();
     while (sent.length > 0 && (sent[0] as number) <= t - HOUR) sent.shift();
     let wait = Math.max(0, pausedUntil - t);
-    if (sent.length >= limits.perHour) wait = Math.max(wait, (sent[sent.length - limits.perHour] as number) + HOUR - t);
+    if (sent.length >= limits.perHour)
+      wait = Math.max(wait, (sent[sent.length - limits.perHour] as number) + HOUR - t);
     const lastMinute = sent.filter((s) => s > t - MINUTE);
     if (lastMinute.length >= limits.perMinute)
       wait = Math.max(wait, (lastMinute[lastMinute.length - limits.perMinute] as number) + MINUTE - t);

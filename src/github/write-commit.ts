@@ -65,7 +65,12 @@ export function treeItems(plan: Plan): TreeItem[] {
     const mode = write.mode ?? "100644";
     if (write.blobSha) items.push({ path: write.path, mode, type: "blob", sha: write.blobSha });
     else
-      items.push({ path: write.path, mode, type: "blob", content: decoder.decode(write.bytes ?? new Uint8Array()) });
+      items.push({
+        path: write.path,
+        mode,
+        type: "blob",
+        content: decoder.decode(write.bytes ?? new Uint8Array()),
+      });
   }
   for (const path of plan.deletes) items.push({ path, mode: "100644", type: "blob", sha: null });
   return items;
@@ -78,7 +83,10 @@ export function treeBatches(items: readonly TreeItem[]): TreeItem[][] {
   let bytes = 0;
   for (const item of items) {
     const size = Buffer.byteLength(JSON.stringify(item)) + 1;
-    if (batch.length > 0 && (bytes + size > TREE_BYTES_PER_REQUEST || batch.length >= TREE_ENTRIES_PER_REQUEST)) {
+    if (
+      batch.length > 0 &&
+      (bytes + size > TREE_BYTES_PER_REQUEST || batch.length >= TREE_ENTRIES_PER_REQUEST)
+    ) {
       batches.push(batch);
       batch = [];
       bytes = 0;
@@ -164,7 +172,13 @@ async function settleRefUpdate(
   try {
     head = await branchHeadOrUndefined(octokit, repo, request.branch);
     // Only a lost answer can hide an applied update that was built upon since.
-    if (!definite && head && head !== commitSha && head !== request.headSha && (await contains(octokit, repo, head, commitSha)))
+    if (
+      !definite &&
+      head &&
+      head !== commitSha &&
+      head !== request.headSha &&
+      (await contains(octokit, repo, head, commitSha))
+    )
       return commitSha;
   } catch (readError) {
     if (definite) throw error;

@@ -33,7 +33,8 @@ export async function findIngestionCommit(
       // Not ahead: the branch no longer contains the source commit (rewound), so not its ingestion either.
       if (data.status !== "ahead") return { status: "absent" };
       for (const commit of data.commits) {
-        if (sourceFromMessage(commit.commit.message) === sourceCommit) return { status: "found", sha: commit.sha };
+        if (sourceFromMessage(commit.commit.message) === sourceCommit)
+          return { status: "found", sha: commit.sha };
       }
       if (data.commits.length < PER_PAGE || page * PER_PAGE >= data.ahead_by) break;
     }

@@ -148,7 +148,9 @@ async function attemptIngestion(
   const check = new CheckRun(octokit, repo, head, {
     externalId: String(begun.id),
     startAfterMs: deps.checkStartAfterMs,
-    ...(request.checkRunId !== undefined && head === request.headSha ? { checkRunId: request.checkRunId } : {}),
+    ...(request.checkRunId !== undefined && head === request.headSha
+      ? { checkRunId: request.checkRunId }
+      : {}),
     log,
   });
   // 0: show the run in progress before any work (no lazy start).
@@ -159,7 +161,9 @@ async function attemptIngestion(
     const idle = plan.writes.length === 0 && plan.deletes.length === 0;
     if (!recordable) {
       // A re-run on a commit already handled: say again what it holds, commit and record nothing.
-      const checkRunId = await check.complete(idle ? idleResult(report, request) : alreadyHandled(begun.status));
+      const checkRunId = await check.complete(
+        idle ? idleResult(report, request) : alreadyHandled(begun.status),
+      );
       return { status: "duplicate", checkRunId };
     }
     await recorder.planned(begun.id, report);
@@ -212,8 +216,13 @@ async function attemptIngestion(
         { err: error, head, importId: begun.id, commitSha: error.commitSha },
         "branch update unconfirmed; the import stays pending to be settled",
       );
-      await check.start().catch((e: unknown) => log.error({ err: e }, "could not show the check run in progress"));
-      return { status: "unknown", ...(check.checkRunId !== undefined ? { checkRunId: check.checkRunId } : {}) };
+      await check
+        .start()
+        .catch((e: unknown) => log.error({ err: e }, "could not show the check run in progress"));
+      return {
+        status: "unknown",
+        ...(check.checkRunId !== undefined ? { checkRunId: check.checkRunId } : {}),
+      };
     }
     log.error({ err: error, head, importId: begun.id }, "ingestion failed");
     const checkRunId = await finish(deps, check, failureResult(error), begun.id, () =>
@@ -240,7 +249,10 @@ async function finish(
     checkRunId = await check.complete(result);
   } catch (error) {
     if (!(error instanceof CheckIncompleteError)) throw error;
-    deps.log.error({ err: error, importId }, "check run not completed; the import stays pending to be settled");
+    deps.log.error(
+      { err: error, importId },
+      "check run not completed; the import stays pending to be settled",
+    );
     return check.checkRunId;
   }
   await record().catch((error: unknown) =>
@@ -341,7 +353,10 @@ async function resolvePending(deps: IngestionDeps, repository: RepositoryInfo): 
   for (const pending of await deps.recorder.pending(repository.githubId)) {
     // One import that cannot be settled now must not stop the others, nor this run.
     await settleImport(deps.octokit, deps.recorder, pending, deps.log).catch((error: unknown) =>
-      deps.log.warn({ err: error, importId: pending.id }, "could not settle a pending import; trying again later"),
+      deps.log.warn(
+        { err: error, importId: pending.id },
+        "could not settle a pending import; trying again later",
+      ),
     );
   }
 }
@@ -351,12 +366,19 @@ function oneShotCheck(deps: IngestionDeps, request: IngestionRequest, head: stri
   return new CheckRun(deps.octokit, repoRef(request.repository), head, {
     externalId: `delivery:${request.deliveryId}`,
     startAfterMs: Number.POSITIVE_INFINITY,
-    ...(request.checkRunId !== undefined && head === request.headSha ? { checkRunId: request.checkRunId } : {}),
+    ...(request.checkRunId !== undefined && head === request.headSha
+      ? { checkRunId: request.checkRunId }
+      : {}),
     log: deps.log,
   });
 }
 
-async function reportConfigErrors(deps: IngestionDeps, request: IngestionRequest, head: string, errors: string[]) {
+async function reportConfigErrors(
+  deps: IngestionDeps,
+  request: IngestionRequest,
+  head: string,
+  errors: string[],
+) {
   deps.log.warn({ errors }, "invalid .github/gitops-ingest.yml");
   const checkRunId = await oneShotCheck(deps, request, head).complete({
     conclusion: "failure",
@@ -410,7 +432,10 @@ async function answerOffHead(
       "Nothing was committed for it now: only the branch head is ingested, by its own push or a **Re-run** on its check.",
     annotations: [],
   });
-  deps.log.info({ asked, head, ingested }, "re-run asked on a commit that is not the branch head: answered there");
+  deps.log.info(
+    { asked, head, ingested },
+    "re-run asked on a commit that is not the branch head: answered there",
+  );
   return { status: "not-head", checkRunId };
 }
 

@@ -41,7 +41,12 @@ export async function settleImport(
         : "interrupted before its commit landed; the files are still in raw/",
     );
   log.info(
-    { importId: pending.id, sourceCommit: pending.sourceCommit, commitSha: sha ?? null, lookup: lookup.status },
+    {
+      importId: pending.id,
+      sourceCommit: pending.sourceCommit,
+      commitSha: sha ?? null,
+      lookup: lookup.status,
+    },
     "settled a pending import",
   );
 }

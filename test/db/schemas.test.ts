@@ -47,9 +47,12 @@ describe("one database, two schemas", () => {
     await twoSchemasOneDatabase({ dataDir });
   }, 120_000);
 
-  it.runIf(DATABASE_URL)("migrates and serves a second DATABASE_SCHEMA next to the first (Postgres)", async () => {
-    await twoSchemasOneDatabase({ databaseUrl: DATABASE_URL });
-  });
+  it.runIf(DATABASE_URL)(
+    "migrates and serves a second DATABASE_SCHEMA next to the first (Postgres)",
+    async () => {
+      await twoSchemasOneDatabase({ databaseUrl: DATABASE_URL });
+    },
+  );
 
   it.runIf(DATABASE_URL)("cancels a query that runs past its bound instead of waiting forever", async () => {
     const opened = await openDatabase({ databaseUrl: DATABASE_URL, queryTimeoutMs: 200 });

@@ -69,8 +69,13 @@ describe("the branch update", () => {
     expect(await h.head()).toBe(base);
     expect(await reachableFromMain(h.gh, pushed.after)).toBe(false);
     expect(await gitIn(h.gh, "ls-tree", "--name-only", "main")).toBe("README.md");
-    expect(h.refUpdates()).toEqual([{ name: "refs/heads/main", beforeOid: pushed.after, afterOid: expect.any(String), force: false }]);
-    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "Superseded: the branch moved during ingestion" } });
+    expect(h.refUpdates()).toEqual([
+      { name: "refs/heads/main", beforeOid: pushed.after, afterOid: expect.any(String), force: false },
+    ]);
+    expect(check).toMatchObject({
+      conclusion: "neutral",
+      output: { title: "Superseded: the branch moved during ingestion" },
+    });
     const [imported] = await listImports(h.app.database.db, { repo: REPO_ID });
     expect(imported?.status).toBe("superseded");
     await gitIn(h.gh, "fsck", "--strict");
@@ -115,7 +120,10 @@ describe.each([
       await pushFiles(gh, "main", { ".github/gitops-ingest.yml": "branches: [main, feature]\n" }, "config");
       // Every way of completing a check run fails (its update, with retries, and a replacement run).
       gh.failNext({ method: "PATCH", path: /\/check-runs\/\d+$/, times: 1000 }, { status: 500 });
-      gh.failNext({ method: "POST", path: /\/check-runs$/, body: /"completed"/, times: 1000 }, { status: 503 });
+      gh.failNext(
+        { method: "POST", path: /\/check-runs$/, body: /"completed"/, times: 1000 },
+        { status: 503 },
+      );
       const feature = await first.push(sampleInbox(), "feature work", { branch: "feature" });
       await gitIn(gh, "update-ref", "-d", "refs/heads/feature");
       const pushed = await first.push(sampleInbox());
@@ -174,9 +182,9 @@ describe("GitHub requests of a large push", () => {
       checkRuns: count(/\/check-runs/),
     }).toEqual({ total: expect.any(Number), trees: 1, commits: 1, checkRuns: 1 });
     expect(requests.length).toBeLessThanOrEqual(20);
-    expect(await gitIn(h.gh, "ls-tree", "-r", "--name-only", "main", "--", `${FABRIC_ROOT}/managed/vpcs`)).toMatch(
-      /v-1999\.yaml/,
-    );
+    expect(
+      await gitIn(h.gh, "ls-tree", "-r", "--name-only", "main", "--", `${FABRIC_ROOT}/managed/vpcs`),
+    ).toMatch(/v-1999\.yaml/);
     expect(await gitIn(h.gh, "ls-tree", "-r", "--name-only", "main", "--", RAW)).toBe(`${RAW}/.gitkeep`);
   });
 });

@@ -78,6 +78,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** When the check run is shown in progress (default 0: at once, so request orders do not depend on timing). */
   checkStartAfterMs?: number;
+  /** Start the app exactly as `npm start` does (production pacing, retry-after and check timing). */
+  production?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -100,11 +102,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else env.DATA_DIR = options.dataDir ?? "memory://";
   // Production waits 1 s between writes and whole seconds on retry-after; tests shrink both.
-  const app = await start({
-    env,
-    octokit: { retryAfterBaseValue: 5 },
-    checkStartAfterMs: options.checkStartAfterMs ?? 0,
-  });
+  const app = options.production
+    ? await start({ env })
+    : await start({
+        env,
+        octokit: { retryAfterBaseValue: 5 },
+        checkStartAfterMs: options.checkStartAfterMs ?? 0,
+      });
   const appUrl = `http://127.0.0.1:${port}`;
 
   const deliver = async (event: string, payload: unknown, delivery = randomUUID()) => {
@@ -197,8 +201,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         .filter((r) => r.path === "/graphql" && JSON.stringify(r.body).includes("updateRefs("))
         .flatMap(
           (r) =>
-            (r.body as { variables: { input: { refUpdates: ReturnType<Harness["refUpdates"]> } } }).variables.input
-              .refUpdates,
+            (r.body as { variables: { input: { refUpdates: ReturnType<Harness["refUpdates"]> } } }).variables
+              .input.refUpdates,
         );
     },
     async stop() {

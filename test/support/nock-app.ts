@@ -353,17 +353,15 @@ export class FakeGitHub {
    * because the branch is no longer at `beforeOid` (a 200 with `errors`, as GraphQL answers).
    */
   updateRef(_branch: string, outcome: "ok" | "stale" = "ok"): this {
-    this.scope
-      .post("/graphql", isUpdateRefs)
-      .reply(
-        200,
-        outcome === "ok"
-          ? { data: { updateRefs: { clientMutationId: null } } }
-          : {
-              data: { updateRefs: null },
-              errors: [{ type: "UNPROCESSABLE", path: ["updateRefs"], message: "A ref update failed: stale" }],
-            },
-      );
+    this.scope.post("/graphql", isUpdateRefs).reply(
+      200,
+      outcome === "ok"
+        ? { data: { updateRefs: { clientMutationId: null } } }
+        : {
+            data: { updateRefs: null },
+            errors: [{ type: "UNPROCESSABLE", path: ["updateRefs"], message: "A ref update failed: stale" }],
+          },
+    );
     return this;
   }
 

@@ -580,7 +580,8 @@ async function execute(ex: Exec, operationName: string | undefined): Promise<Rec
         : "An operation name is required when the document has several operations",
     );
   if (op.type === "mutation") return executeMutation(ex, op.selections);
-  if (op.type !== "query") throw new GqlError(`The stand-in only answers queries and mutations, not ${op.type}`);
+  if (op.type !== "query")
+    throw new GqlError(`The stand-in only answers queries and mutations, not ${op.type}`);
   const o = ex.ctx.state.options;
   const errors: unknown[] = [];
   const data = await resolveObject(
@@ -659,7 +660,10 @@ async function executeMutation(ex: Exec, selections: Selection[]): Promise<Recor
 
 async function updateRefs(
   ctx: RequestContext,
-  input: { repositoryId: string; refUpdates: Array<{ name: string; afterOid: string; beforeOid?: string; force?: boolean }> },
+  input: {
+    repositoryId: string;
+    refUpdates: Array<{ name: string; afterOid: string; beforeOid?: string; force?: boolean }>;
+  },
 ): Promise<void> {
   const state = ctx.state;
   if (input.repositoryId !== `R_${state.repoId}`)

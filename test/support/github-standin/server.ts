@@ -19,7 +19,6 @@ import {
   type StandinState,
 } from "./http.js";
 import { Mutex } from "./mutex.js";
-import { graphqlProblems, loadGitHubDescriptions, restProblems } from "./validate.js";
 import { CheckRunStore, checkRoutes } from "./routes-checks.js";
 import { gitRoutes } from "./routes-git.js";
 import { repoRoutes } from "./routes-repo.js";
@@ -31,6 +30,7 @@ import type {
   Standin,
   StandinOptions,
 } from "./types.js";
+import { graphqlProblems, loadGitHubDescriptions, restProblems } from "./validate.js";
 
 const ROUTES: Route[] = [...authRoutes, ...repoRoutes, ...gitRoutes, ...checkRoutes, ...graphqlRoutes];
 
@@ -202,14 +202,23 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 
     // Reject what GitHub rejects (and record it), before any hook or fault.
     const problems =
-      path === "/graphql" ? (method === "POST" ? graphqlProblems(record.body) : []) : restProblems(method, rawPath, url.searchParams, record.body);
+      path === "/graphql"
+        ? method === "POST"
+          ? graphqlProblems(record.body)
+          : []
+        : restProblems(method, rawPath, url.searchParams, record.body);
     if (problems && problems.length > 0) {
       record.invalid = problems;
-      if (path === "/graphql") send(res, record, { status: 200, body: { errors: problems.map((message) => ({ message })) } });
+      if (path === "/graphql")
+        send(res, record, { status: 200, body: { errors: problems.map((message) => ({ message })) } });
       else
         send(res, record, {
           status: 422,
-          body: { message: `Invalid request.\n\n${problems.join("\n")}`, documentation_url: DOCS, status: "422" },
+          body: {
+            message: `Invalid request.\n\n${problems.join("\n")}`,
+            documentation_url: DOCS,
+            status: "422",
+          },
         });
       return;
     }

@@ -72,7 +72,8 @@ function rest() {
   return loaded;
 }
 
-const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+const pointer = (...parts: string[]) =>
+  parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 
 function parametersOf(spec: Spec, operation: Operation): Parameter[] {
   return (operation.parameters ?? []).map((p) =>
@@ -144,7 +145,9 @@ export function graphqlProblems(body: unknown): string[] {
   }
   const errors = validate(schema, document).map((e) => e.message);
   if (errors.length > 0) return errors;
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === "OperationDefinition",
+  );
   const operation =
     typeof request.operationName === "string"
       ? operations.find((o) => o.name?.value === request.operationName)
