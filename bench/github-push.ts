@@ -38,7 +38,7 @@ export interface GithubPushBench {
 
 const kindOf = (method: string, path: string, body: unknown) => {
   if (path === "/graphql")
-    return JSON.stringify(body).includes("updateRefs(") ? "GraphQL updateRefs" : "GraphQL query";
+    return (JSON.stringify(body) ?? "").includes("updateRefs(") ? "GraphQL updateRefs" : "GraphQL query";
   return `${method} ${path
     .replace(/^\/repos\/[^/]+\/[^/]+/, "")
     .replace(/[0-9a-f]{40}/g, ":sha")
@@ -68,7 +68,7 @@ export async function benchGithubPush(sizes: readonly number[] = [1, 100, 1000])
         webhookToCheckMs,
         requests: requests.length,
         writes: requests.filter(
-          (r) => (r.method !== "GET" && r.path !== "/graphql") || JSON.stringify(r.body).includes("mutation"),
+          (r) => (r.method !== "GET" && r.path !== "/graphql") || (JSON.stringify(r.body) ?? "").includes("mutation"),
         ).length,
         byKind,
         conclusion: check?.conclusion ?? null,
