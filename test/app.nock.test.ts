@@ -566,6 +566,28 @@ describe("GitHub failures", () => {
     expectEveryMockUsedAndNothingElse();
   });
 
+  it("leaves the import pending, never 'nothing was committed', when GitHub never confirms the branch update", async () => {
+    const head = sha("unconfirmed-head");
+    const newCommit = sha("unconfirmed-commit");
+    github.appInfo().token().noConfig();
+    github.commit(head, files);
+    github.createCheck(48).graphql().createTrees(sha("unconfirmed-tree")).createCommit(newCommit);
+    // The update and plugin-retry's 3 retries end in 502s; the branch, read again, is still at the head.
+    github.scope
+      .post("/graphql", (b: { query?: string }) => String(b.query).includes("updateRefs("))
+      .times(4)
+      .reply(502, { message: "Server Error" });
+    github.getRef("main", head);
+
+    await deliver(probot, "push", pushPayload({ repoId, after: head }));
+
+    expect((await imports()).map((r) => r.status)).toEqual(["pending"]);
+    // The check run stays in progress for the settling; nothing claims that nothing was committed.
+    expect(github.bodies("POST", CHECK_RUNS)).toEqual([expect.objectContaining({ status: "in_progress" })]);
+    expect(github.bodies("PATCH", `${CHECK_RUNS}/48`)).toEqual([]);
+    expectEveryMockUsedAndNothingElse();
+  });
+
   it("retries a 502 on the commit creation and succeeds", async () => {
     const head = sha("502-head");
     const newTree = sha("502-tree");

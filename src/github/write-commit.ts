@@ -185,13 +185,14 @@ async function settleRefUpdate(
     throw new UnknownOutcomeError(commitSha, readError);
   }
   if (head === commitSha) return commitSha;
-  if (head === request.headSha) {
-    // Still where we read it: a definite answer (a GraphQL error, a 4xx) was a refusal; an answer
+  if (head === undefined || head === request.headSha) {
+    // Deleted, or still where we read it:
+    // a definite answer (a GraphQL error, a 4xx) was a refusal; an answer
     // lost on the way (5xx, timeout) could still be applied late, so it stays unknown.
     if (definite) throw error;
     throw new UnknownOutcomeError(commitSha, error);
   }
-  throw new BranchMovedError(request.branch, head ?? "0".repeat(40));
+  throw new BranchMovedError(request.branch, head);
 }
 
 /** GitHub answered, and the answer was no (as opposed to a 5xx, a timeout or a dropped connection). */
