@@ -7,17 +7,28 @@ import { CONFIG_FILE, type ConfigResult, parseConfig } from "./config.js";
 import { CHECK_NAME, RERUN_ACTION } from "./github/check-run.js";
 import type { Octokit } from "./github/types.js";
 import type { ImportRecorder, RepositoryInfo } from "./ingestion/recorder.js";
-import { runIngestion } from "./ingestion/run.js";
+import { reportUnreadableConfig, runIngestion } from "./ingestion/run.js";
 import { settleImport } from "./ingestion/settle.js";
 import { SOURCE_TRAILER } from "./report/commit-message.js";
 
 export interface AppOptions {
   recorder: ImportRecorder;
+  /** The check run shows "in progress" only once a run takes longer than this (ms; default 3 s). */
+  checkStartAfterMs?: number;
 }
+
+/** `.github/gitops-ingest.yml` as read: a config (valid or with errors), or GitHub failed to serve it. */
+type LoadedConfig = { kind: "config"; config: ConfigResult } | { kind: "unreadable"; error: unknown };
 
 export function gitopsIngest(options: AppOptions) {
   return (app: Probot) => {
     const { recorder } = options;
+    const depsFor = (context: Context, log: Context["log"]) => ({
+      octokit: context.octokit as Octokit,
+      recorder,
+      log,
+      ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
+    });
     let identity: Promise<{ id: number; login: string }> | undefined;
     /** Our app id and `<slug>[bot]` login, asked of GitHub once. */
     const ownApp = () => {
@@ -50,51 +61,81 @@ export function gitopsIngest(options: AppOptions) {
         return;
       }
       const branch = payload.ref.slice("refs/heads/".length);
-      const config = await loadConfig(context);
+      const loaded = await loadConfig(context);
       const repository = repositoryInfo(payload.repository, payload.installation?.id);
-      if (!ingestsBranch(config, repository, branch)) {
-        log.debug("branch not configured for ingestion: ignored");
-        return;
-      }
       const changedPaths = payload.commits.flatMap((c) => [
         ...(c.added ?? []),
         ...(c.modified ?? []),
         ...(c.removed ?? []),
       ]);
-      const outcome = await runIngestion(
-        { octokit: context.octokit as Octokit, recorder, log },
-        {
-          repository,
-          branch,
-          headSha: payload.after,
-          trigger: "push",
-          deliveryId: context.id,
-          config,
-          changedPaths,
-        },
-      );
+      const request = {
+        repository,
+        branch,
+        headSha: payload.after,
+        trigger: "push" as const,
+        deliveryId: context.id,
+        changedPaths,
+      };
+      if (loaded.kind === "unreadable") {
+        // Which branches are configured is unknown: speak up where ingestion is likely wanted.
+        if (branch === repository.defaultBranch || changedPaths.some((p) => p.includes("/raw/"))) {
+          const outcome = await reportUnreadableConfig(
+            depsFor(context, log),
+            request,
+            payload.after,
+            loaded.error,
+          );
+          log.info({ outcome }, "push handled");
+        }
+        return;
+      }
+      const config = loaded.config;
+      if (!ingestsBranch(config, repository, branch)) {
+        log.debug("branch not configured for ingestion: ignored");
+        return;
+      }
+      const outcome = await runIngestion(depsFor(context, log), { ...request, config });
       log.info({ outcome }, "push handled");
     });
 
-    /** A re-run (button, "Re-run", "Re-run all checks") ingests the branch's current head again. */
+    /**
+     * A re-run (button, "Re-run", "Re-run all checks") answers on the commit it was asked about:
+     * that commit is ingested again when it is the branch head; otherwise nothing is committed and
+     * its check says so (the app's own commit may sit on top of it).
+     */
     const rerun = async (
       context: Context<"check_run" | "check_suite">,
-      headBranch: string | null | undefined,
+      asked: { headBranch: string | null | undefined; headSha: string; checkRunId?: number },
     ) => {
       const { payload } = context;
       const repository = repositoryInfo(payload.repository, payload.installation?.id);
-      const branch = headBranch ?? repository.defaultBranch;
+      const branch = asked.headBranch ?? repository.defaultBranch;
       const log = context.log.child({ delivery: context.id, repo: repository.fullName, branch });
+      const request = {
+        repository,
+        branch,
+        headSha: asked.headSha,
+        ...(asked.checkRunId !== undefined ? { checkRunId: asked.checkRunId } : {}),
+        trigger: "rerun" as const,
+        deliveryId: context.id,
+      };
       // The check suite names a branch the commit is on, not necessarily one we ingest on.
-      const config = await loadConfig(context);
-      if (!ingestsBranch(config, repository, branch)) {
+      const loaded = await loadConfig(context);
+      if (loaded.kind === "unreadable") {
+        const outcome = await reportUnreadableConfig(
+          depsFor(context, log),
+          request,
+          asked.headSha,
+          loaded.error,
+        );
+        log.info({ outcome }, "re-run handled");
+        return;
+      }
+      if (!ingestsBranch(loaded.config, repository, branch)) {
         log.info("re-run asked on a branch not configured for ingestion: ignored");
         return;
       }
-      const outcome = await runIngestion(
-        { octokit: context.octokit as Octokit, recorder, log },
-        { repository, branch, trigger: "rerun", deliveryId: context.id, config },
-      );
+      const outcome = await runIngestion(depsFor(context, log), { ...request, config: loaded.config });
       log.info({ outcome }, "re-run handled");
     };
 
@@ -105,12 +146,17 @@ export function gitopsIngest(options: AppOptions) {
       if (payload.action === "requested_action" && payload.requested_action?.identifier !== RERUN_ACTION)
         return;
       if (payload.check_run.app?.id !== (await ownApp()).id) return;
-      await rerun(context, payload.check_run.check_suite?.head_branch);
+      await rerun(context, {
+        headBranch: payload.check_run.check_suite?.head_branch,
+        headSha: payload.check_run.head_sha,
+        checkRunId: payload.check_run.id,
+      });
     });
 
     app.on("check_suite.rerequested", async (context) => {
-      if (context.payload.check_suite.app?.id !== (await ownApp()).id) return;
-      await rerun(context, context.payload.check_suite.head_branch);
+      const { check_suite } = context.payload;
+      if (check_suite.app?.id !== (await ownApp()).id) return;
+      await rerun(context, { headBranch: check_suite.head_branch, headSha: check_suite.head_sha });
     });
 
     app.on("installation", async (context) => {
@@ -144,20 +190,36 @@ function ingestsBranch(config: ConfigResult, repository: RepositoryInfo, branch:
   return branches.includes(branch);
 }
 
-/** Reads `.github/gitops-ingest.yml` (or the owner's `.github` repository default); never throws. */
-async function loadConfig(context: Context<"push" | "check_run">): Promise<ConfigResult> {
+/**
+ * Reads `.github/gitops-ingest.yml` (or the owner's `.github` repository default); never throws.
+ * An invalid file is a config with errors (the user's to fix); GitHub failing to serve it (an
+ * HTTP error: 5xx after retries, 422, …) is "unreadable", reported as GitHub's failure.
+ */
+async function loadConfig(context: Context<"push" | "check_run" | "check_suite">): Promise<LoadedConfig> {
+  let raw: unknown;
   try {
-    return parseConfig(await context.config(CONFIG_FILE));
+    raw = await context.config(CONFIG_FILE);
   } catch (error) {
+    if (typeof (error as { status?: unknown }).status === "number") return { kind: "unreadable", error };
     return {
-      config: parseConfig(undefined).config,
-      errors: [`cannot read ${CONFIG_FILE}: ${(error as Error).message}`],
+      kind: "config",
+      config: {
+        config: parseConfig(undefined).config,
+        errors: [`cannot read ${CONFIG_FILE}: ${(error as Error).message}`],
+      },
     };
   }
+  return { kind: "config", config: parseConfig(raw) };
 }
 
 function repositoryInfo(
-  repository: { id: number; full_name: string; default_branch?: string; master_branch?: string },
+  repository: {
+    id: number;
+    node_id?: string;
+    full_name: string;
+    default_branch?: string;
+    master_branch?: string;
+  },
   installationId: number | undefined,
 ): RepositoryInfo {
   return {
@@ -165,6 +227,7 @@ function repositoryInfo(
     installationId: installationId ?? 0,
     fullName: repository.full_name,
     defaultBranch: repository.default_branch ?? repository.master_branch ?? "main",
+    ...(repository.node_id ? { nodeId: repository.node_id } : {}),
   };
 }
 
@@ -173,14 +236,26 @@ function minimalRepository(r: { id: number; full_name: string }, installationId:
   return { githubId: r.id, installationId, fullName: r.full_name, defaultBranch: "" };
 }
 
-/** After a crash: settle every import left pending, using each installation's token. */
+/**
+ * At start: settle every import left pending, using each installation's token. One that cannot be
+ * settled now (GitHub or the installation unavailable) does not stop the others.
+ */
 export async function settlePendingImports(app: Probot, recorder: ImportRecorder): Promise<number> {
   const pending = await recorder.pending();
+  let settled = 0;
   for (const p of pending) {
-    const octokit = (await app.auth(p.installationId)) as Octokit;
-    await recorder.withRepositoryLock(p.repositoryGithubId, () =>
-      settleImport(octokit, recorder, p, app.log),
-    );
+    try {
+      const octokit = (await app.auth(p.installationId)) as Octokit;
+      await recorder.withRepositoryLock(p.repositoryGithubId, () =>
+        settleImport(octokit, recorder, p, app.log),
+      );
+      settled++;
+    } catch (error) {
+      app.log.warn(
+        { err: error, importId: p.id },
+        "could not settle a pending import; the repository's next run will",
+      );
+    }
   }
-  return pending.length;
+  return settled;
 }

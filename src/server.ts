@@ -17,6 +17,8 @@ import { rootWebhookHandler } from "./root-webhooks.js";
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   octokit?: OctokitTuning;
+  /** Show the check run in progress only after this many ms (default 3 s). */
+  checkStartAfterMs?: number;
 }
 
 export interface Started {
@@ -53,7 +55,10 @@ export async function start(options: StartOptions = {}): Promise<Started> {
     app.log.info({ database: database.kind, migrationsApplied: migrated.applied }, "database ready");
     addHandler(healthHandler(database.db));
     addHandler(await rootWebhookHandler(app));
-    await gitopsIngest({ recorder })(app);
+    await gitopsIngest({
+      recorder,
+      ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
+    })(app);
     // Settle imports a previous crash left pending, without holding up the start.
     setImmediate(() => {
       settlePendingImports(app, recorder).catch((error: unknown) =>

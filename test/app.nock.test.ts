@@ -23,6 +23,7 @@ import {
   INSTALLATION_ID,
   OWNER,
   pushPayload,
+  REPO_NODE_ID,
   repoPath,
   sha,
   startApp,
@@ -62,6 +63,8 @@ const TREES = repoPath("/git/trees");
 const COMMITS = repoPath("/git/commits");
 const CHECK_RUNS = repoPath("/check-runs");
 const MAIN_REF = repoPath("/git/refs/heads%2Fmain");
+/** The branch's compare-and-swap (GraphQL updateRefs) as a request in the sequence. */
+const CAS = "POST /graphql";
 const GET_APP = "GET /app";
 const TOKEN = `POST /app/installations/${INSTALLATION_ID}/access_tokens`;
 const REPO_CONFIG = `GET ${repoPath(`/contents/${CONFIG_PATH}`)}`;
@@ -105,6 +108,32 @@ let repoId: number;
 async function imports() {
   return (await listImports(database.db, { repo: repoId })).reverse();
 }
+
+/** The ref updates of every compare-and-swap (updateRefs) the app sent, in order. */
+function casUpdates() {
+  return github
+    .bodies<{ query: string; variables: { input: { repositoryId: string; refUpdates: unknown[] } } }>(
+      "POST",
+      "/graphql",
+    )
+    .filter((b) => b.query.includes("updateRefs("))
+    .flatMap((b) => {
+      expect(b.variables.input.repositoryId).toBe(REPO_NODE_ID);
+      return b.variables.input.refUpdates;
+    });
+}
+/** The compare-and-swap of main from `before` to `after`. */
+const cas = (before: string, after: string, branch = "main") => ({
+  name: `refs/heads/${branch}`,
+  beforeOid: before,
+  afterOid: after,
+  force: false,
+});
+/** Bodies of the GraphQL blob reads (not the compare-and-swap). */
+const blobQueries = (): Array<{ query: string; variables: object }> =>
+  github
+    .bodies<{ query: string; variables: object }>("POST", "/graphql")
+    .filter((b) => !b.query.includes("updateRefs("));
 
 /** Every interceptor was used and the app asked nothing nock did not expect. */
 function expectEveryMockUsedAndNothingElse() {
@@ -164,12 +193,12 @@ describe("a push with files in raw/", () => {
       "POST /graphql",
       `POST ${TREES}`,
       `POST ${COMMITS}`,
-      `PATCH ${MAIN_REF}`,
+      CAS,
       `PATCH ${CHECK_RUNS}/11`,
     ]);
 
     // The GraphQL read asks for exactly the two raw blobs.
-    const [graphql] = github.bodies<{ query: string; variables: object }>("POST", "/graphql");
+    const [graphql] = blobQueries();
     expect(graphql?.variables).toEqual({ owner: OWNER, name: "fabric" });
     expect([...(graphql?.query ?? "").matchAll(/oid: "([0-9a-f]{40})"/g)].map((m) => m[1]).sort()).toEqual(
       [blobSha(a), blobSha(b)].sort(),
@@ -199,7 +228,7 @@ describe("a push with files in raw/", () => {
       "Ingest 2 resources from 2 files into gitops/hedgehog/fabric-1",
     );
     expect(lastLine(commit?.message ?? "")).toBe(`Gitops-Ingest-Source: ${head}`);
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
 
     const [row, ...moreRows] = await imports();
     expect(moreRows).toEqual([]);
@@ -233,10 +262,10 @@ describe("a push with files in raw/", () => {
     expectEveryMockUsedAndNothingElse();
   });
 
-  it("splits a large tree into chained requests of at most 100 entries and reads blobs 100 at a time", async () => {
+  it("writes a 120-file change as one tree request (sized by payload) and reads blobs 100 at a time", async () => {
     const head = sha("chunk-head");
     const inbox = manyVpcFiles(120);
-    const trees = [1, 2, 3, 4].map((n) => sha(`chunk-tree-${n}`));
+    const trees = [sha("chunk-tree-1")];
     const newCommit = sha("chunk-commit");
     github.appInfo().token().noConfig();
     const baseTree = github.commit(head, inbox);
@@ -252,13 +281,14 @@ describe("a push with files in raw/", () => {
 
     const oidsPerQuery = github
       .bodies<{ query: string }>("POST", "/graphql")
+      .filter((b) => !b.query.includes("updateRefs("))
       .map((b) => [...b.query.matchAll(/oid: "([0-9a-f]{40})"/g)].map((m) => m[1]));
     expect(oidsPerQuery.map((oids) => oids.length)).toEqual([100, 20]);
     expect(new Set(oidsPerQuery.flat())).toEqual(new Set(Object.values(inbox).map(blobSha)));
 
     const treeBodies = github.bodies<CreateTreeBody>("POST", TREES);
-    expect(treeBodies.map((t) => t.tree.length)).toEqual([100, 100, 100, 61]);
-    expect(treeBodies.map((t) => t.base_tree)).toEqual([baseTree, ...trees.slice(0, 3)]);
+    expect(treeBodies.map((t) => t.tree.length)).toEqual([361]);
+    expect(treeBodies.map((t) => t.base_tree)).toEqual([baseTree]);
     const entries = treeBodies.flatMap((t) => t.tree);
     expect(new Set(entries.map((e) => e.path)).size).toBe(361);
     const rawPaths = Object.keys(inbox);
@@ -279,8 +309,8 @@ describe("a push with files in raw/", () => {
 
     const commits = github.bodies<CreateCommitBody>("POST", COMMITS);
     expect(commits).toHaveLength(1);
-    expect(commits[0]).toMatchObject({ tree: trees[3], parents: [head] });
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(commits[0]).toMatchObject({ tree: trees[0], parents: [head] });
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
     const [done] = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/12`);
     expect(done).toMatchObject({
       conclusion: "success",
@@ -358,7 +388,7 @@ describe("the branch moves during ingestion", () => {
     github.appInfo().token().noConfig();
     github.commit(head, files);
     github.createCheck(31).graphql().createTrees(tree1).createCommit(commit1);
-    github.updateRef("main", "not-fast-forward").updateCheck(31);
+    github.updateRef("main", "stale").updateCheck(31);
     // Someone pushed a README change meanwhile: same raw file, new head.
     github.getRef("main", newHead);
     const baseTree2 = github.commit(newHead, { ...files, "README.md": "# moved\n" });
@@ -372,13 +402,8 @@ describe("the branch moves during ingestion", () => {
 
     await deliver(probot, "push", pushPayload({ repoId, after: head, added: [`${RAW}/a.yaml`] }));
 
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([
-      { sha: commit1, force: false },
-      { sha: commit2, force: false },
-    ]);
-    expect(github.calls.filter((c) => (c.body as { force?: unknown } | undefined)?.force === true)).toEqual(
-      [],
-    );
+    // Each compare-and-swap demands the head that run read; the first is refused as stale.
+    expect(casUpdates()).toEqual([cas(head, commit1), cas(newHead, commit2)]);
     const commits = github.bodies<CreateCommitBody>("POST", COMMITS);
     expect(commits.map((c) => c.parents)).toEqual([[head], [newHead]]);
     expect(commits.map((c) => c.tree)).toEqual([tree1, tree2]);
@@ -413,7 +438,10 @@ describe("GitHub failures", () => {
     github.appInfo().token().noConfig();
     github.commit(head, files);
     github.createCheck(51).graphql().createTrees(sha("refused-tree")).createCommit(sha("refused-commit"));
-    github.scope.patch(MAIN_REF).reply(422, { message: "Changes must be made through a pull request." });
+    github.scope.post("/graphql").reply(200, {
+      data: { updateRefs: null },
+      errors: [{ type: "UNPROCESSABLE", message: "Changes must be made through a pull request." }],
+    });
     github.getRef("main", head);
     github.updateCheck(51);
 
@@ -437,21 +465,21 @@ describe("GitHub failures", () => {
       .query({ recursive: "1" })
       .times(4)
       .reply(503, { message: "Service Unavailable" });
-    github.createCheck(44).updateCheck(44);
+    github.createCheck(44);
 
     await deliver(probot, "push", pushPayload({ repoId, after: head }));
 
-    expect(github.bodies("POST", CHECK_RUNS)).toEqual([
-      expect.objectContaining({ name: "gitops-ingest", head_sha: head, status: "in_progress" }),
-    ]);
-    const [failed] = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/44`);
+    // One request: the check run is created completed.
+    const [failed, ...more] = github.bodies<CheckUpdateBody & { head_sha: string }>("POST", CHECK_RUNS);
+    expect(more).toEqual([]);
+    expect(failed).toMatchObject({ head_sha: head, status: "completed" });
     expect(failed).toMatchObject({ conclusion: "failure", output: { title: "Ingestion failed" } });
     expect(failed?.output.summary).toContain("Service Unavailable");
     expect(await imports()).toEqual([]);
     expectEveryMockUsedAndNothingElse();
   });
 
-  it("never says nothing was committed when only the final check-run update fails", async () => {
+  it("never says nothing was committed when only the final check-run update fails; a new completed run replaces the spinning one", async () => {
     const head = sha("late-failure-head");
     const newCommit = sha("late-failure-commit");
     github.appInfo().token().noConfig();
@@ -462,15 +490,101 @@ describe("GitHub failures", () => {
       .createTrees(sha("late-failure-tree"))
       .createCommit(newCommit)
       .updateRef("main");
-    // plugin-retry: the request and 3 retries; no other check-run update may follow.
-    github.scope.patch(`${CHECK_RUNS}/45`).times(4).reply(500, { message: "Server Error" });
+    // plugin-retry: the request and 3 retries, twice (the app tries the update again once).
+    github.scope.patch(`${CHECK_RUNS}/45`).times(8).reply(500, { message: "Server Error" });
+    // Then a new completed run on the same commit, and the old one closed as superseded.
+    github.createCheck(46).updateCheck(45);
 
     await deliver(probot, "push", pushPayload({ repoId, after: head }));
 
     const updates = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/45`);
-    expect(updates).toHaveLength(4);
-    expect(updates.every((u) => u.conclusion === "success")).toBe(true);
+    expect(updates).toHaveLength(9);
+    expect(updates.slice(0, 8).every((u) => u.conclusion === "success")).toBe(true);
+    expect(updates[8]).toMatchObject({
+      status: "completed",
+      conclusion: "neutral",
+      output: { title: "Superseded" },
+    });
+    const [, replacement] = github.bodies<CheckUpdateBody & { head_sha: string }>("POST", CHECK_RUNS);
+    expect(replacement).toMatchObject({
+      head_sha: head,
+      status: "completed",
+      conclusion: "success",
+      output: { title: "Ingested 1 resource from 1 file" },
+    });
     expect((await imports()).map((r) => [r.status, r.ingestionCommit])).toEqual([["committed", newCommit]]);
+    expectEveryMockUsedAndNothingElse();
+  });
+
+  it("leaves the import pending when the check run cannot be completed at all, and the next run settles both", async () => {
+    const head = sha("stuck-check-head");
+    const newCommit = sha("stuck-check-commit");
+    github.appInfo().token().noConfig();
+    github.commit(head, files);
+    github
+      .createCheck(47)
+      .graphql()
+      .createTrees(sha("stuck-check-tree"))
+      .createCommit(newCommit)
+      .updateRef("main");
+    // The run vanished (404: no retry), and creating a replacement keeps failing (3 tries, no blind retries).
+    github.scope.patch(`${CHECK_RUNS}/47`).reply(404, { message: "Not Found" });
+    github.scope
+      .post(CHECK_RUNS, (b: { status?: string }) => b.status === "completed")
+      .times(3)
+      .reply(503, { message: "Service Unavailable" });
+
+    await deliver(probot, "push", pushPayload({ repoId, after: head }));
+    expect((await imports()).map((r) => r.status)).toEqual(["pending"]);
+
+    // The next push of the repository settles it first: compare finds the commit by its trailer,
+    // and the run left in progress is completed.
+    const next = sha("stuck-check-next");
+    github.scope
+      .get(repoPath(`/compare/${head}...main`))
+      .query(true)
+      .reply(200, {
+        status: "ahead",
+        ahead_by: 1,
+        commits: [{ sha: newCommit, commit: { message: `Ingest\n\nGitops-Ingest-Source: ${head}\n` } }],
+      });
+    github.scope
+      .get(repoPath(`/commits/${head}/check-runs`))
+      .query(true)
+      .reply(200, {
+        total_count: 1,
+        check_runs: [{ id: 47, status: "in_progress", external_id: String((await imports())[0]?.id) }],
+      });
+    github.updateCheck(47).noConfig();
+    github.commit(next, {});
+
+    await deliver(probot, "push", pushPayload({ repoId, after: next }));
+
+    expect((await imports()).map((r) => [r.status, r.ingestionCommit])).toEqual([["committed", newCommit]]);
+    const settled = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/47`).at(-1);
+    expect(settled).toMatchObject({ status: "completed", conclusion: "success" });
+    expectEveryMockUsedAndNothingElse();
+  });
+
+  it("leaves the import pending, never 'nothing was committed', when GitHub never confirms the branch update", async () => {
+    const head = sha("unconfirmed-head");
+    const newCommit = sha("unconfirmed-commit");
+    github.appInfo().token().noConfig();
+    github.commit(head, files);
+    github.createCheck(48).graphql().createTrees(sha("unconfirmed-tree")).createCommit(newCommit);
+    // The update and plugin-retry's 3 retries end in 502s; the branch, read again, is still at the head.
+    github.scope
+      .post("/graphql", (b: { query?: string }) => String(b.query).includes("updateRefs("))
+      .times(4)
+      .reply(502, { message: "Server Error" });
+    github.getRef("main", head);
+
+    await deliver(probot, "push", pushPayload({ repoId, after: head }));
+
+    expect((await imports()).map((r) => r.status)).toEqual(["pending"]);
+    // The check run stays in progress for the settling; nothing claims that nothing was committed.
+    expect(github.bodies("POST", CHECK_RUNS)).toEqual([expect.objectContaining({ status: "in_progress" })]);
+    expect(github.bodies("PATCH", `${CHECK_RUNS}/48`)).toEqual([]);
     expectEveryMockUsedAndNothingElse();
   });
 
@@ -490,7 +604,7 @@ describe("GitHub failures", () => {
     expect(commits).toHaveLength(2);
     expect(commits[1]).toEqual(commits[0]);
     expect(commits[1]).toMatchObject({ tree: newTree, parents: [head] });
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
     expect(github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/41`)[0]?.conclusion).toBe("success");
     expect((await imports()).map((r) => [r.status, r.ingestionCommit])).toEqual([["committed", newCommit]]);
     expectEveryMockUsedAndNothingElse();
@@ -547,7 +661,7 @@ describe("GitHub failures", () => {
     expect(trees).toHaveLength(2);
     expect(trees[1]).toEqual(trees[0]);
     expect(github.bodies<CreateCommitBody>("POST", COMMITS).map((c) => c.tree)).toEqual([newTree]);
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
     expect(github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/51`)[0]?.conclusion).toBe("success");
     expect((await imports())[0]?.status).toBe("committed");
     expectEveryMockUsedAndNothingElse();
@@ -665,7 +779,7 @@ describe("problems in the files", () => {
     expectEveryMockUsedAndNothingElse();
   });
 
-  it("sends 60 annotations in batches of at most 50, the conclusion with the last one", async () => {
+  it("sends 60 annotations in batches of at most 50, the conclusion with the first 50", async () => {
     const head = sha("annotations-head");
     const docs = Array.from({ length: 60 }, (_, i) =>
       vpcYaml(`v-${i}`, i, 1000 + i).replace("vlan:", "vlna:"),
@@ -679,15 +793,16 @@ describe("problems in the files", () => {
 
     const updates = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/81`);
     expect(updates.map((u) => u.output.annotations.length)).toEqual([50, 10]);
+    // The user sees the verdict with the first request; the rest of the annotations follow.
     expect(updates.map((u) => [u.status, u.conclusion])).toEqual([
-      [undefined, undefined],
       ["completed", "failure"],
+      [undefined, undefined],
     ]);
     const all = updates.flatMap((u) => u.output.annotations);
     // Each document is 12 lines long; its `vlna:` is on its 11th.
     expect(all.map((a) => a.start_line)).toEqual(Array.from({ length: 60 }, (_, i) => 11 + 12 * i));
     expect(all.every((a) => a.path === path && a.annotation_level === "failure")).toBe(true);
-    expect(updates[1]?.output.title).toBe("1 of 1 file rejected");
+    expect(updates[0]?.output.title).toBe("1 of 1 file rejected");
     // Nothing to commit: no git write at all.
     expect(
       github.sequence().filter((s) => /\/git\/(trees|commits|refs)/.test(s) && !s.startsWith("GET")),
@@ -700,20 +815,15 @@ describe("problems in the files", () => {
 describe("configuration", () => {
   it("reports an invalid .github/gitops-ingest.yml in a failing check and writes nothing", async () => {
     const head = sha("config-head");
-    github.appInfo().token().config("rootz: [x]\n").createCheck(91).updateCheck(91);
+    github.appInfo().token().config("rootz: [x]\n").createCheck(91);
 
     await deliver(probot, "push", pushPayload({ repoId, after: head }));
 
-    expect(github.sequence()).toEqual([
-      GET_APP,
-      TOKEN,
-      REPO_CONFIG,
-      `POST ${CHECK_RUNS}`,
-      `PATCH ${CHECK_RUNS}/91`,
-    ]);
-    expect(github.bodies("POST", CHECK_RUNS)[0]).toMatchObject({ head_sha: head, status: "in_progress" });
-    const [done] = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/91`);
+    // One request: the check run is created completed.
+    expect(github.sequence()).toEqual([GET_APP, TOKEN, REPO_CONFIG, `POST ${CHECK_RUNS}`]);
+    const [done] = github.bodies<CheckUpdateBody & { head_sha: string }>("POST", CHECK_RUNS);
     expect(done).toMatchObject({
+      head_sha: head,
       status: "completed",
       conclusion: "failure",
       output: { title: "Invalid configuration: nothing was ingested" },
@@ -721,21 +831,46 @@ describe("configuration", () => {
     expect(done?.output.summary).toContain('unknown key "rootz"');
     expectEveryMockUsedAndNothingElse();
   });
+
+  it("says GitHub failed, not that the configuration is invalid, when reading it fails on GitHub's side", async () => {
+    const head = sha("config-502-head");
+    github.appInfo().token();
+    // plugin-retry: the request and 3 retries.
+    github.scope
+      .get(repoPath(`/contents/${CONFIG_PATH}`))
+      .times(4)
+      .reply(502, { message: "Server Error" });
+    github.createCheck(92);
+
+    await deliver(probot, "push", pushPayload({ repoId, after: head, added: [`${RAW}/a.yaml`] }));
+
+    const [done, ...more] = github.bodies<CheckUpdateBody & { head_sha: string }>("POST", CHECK_RUNS);
+    expect(more).toEqual([]);
+    expect(done).toMatchObject({
+      head_sha: head,
+      status: "completed",
+      conclusion: "failure",
+      output: { title: "GitHub error reading the configuration: nothing was ingested" },
+    });
+    expect(done?.output.summary).toContain("HTTP 502");
+    expect(done?.output.summary).not.toMatch(/invalid/i);
+    expect(await imports()).toEqual([]);
+    expectEveryMockUsedAndNothingElse();
+  });
 });
 
 describe("re-run", () => {
-  it("ingests the branch head when the gitops-ingest check is re-requested", async () => {
-    const oldHead = sha("rerun-old-head");
+  it("ingests the re-requested commit when it is the branch head, updating that check run", async () => {
     const head = sha("rerun-head");
     const a = vpcYaml("vpc-a", 1, 1001);
     const newTree = sha("rerun-tree");
     const newCommit = sha("rerun-commit");
     github.appInfo().token().noConfig().getRef("main", head);
     github.commit(head, { [`${RAW}/a.yaml`]: a });
-    github.createCheck(101).graphql().createTrees(newTree).createCommit(newCommit).updateRef("main");
-    github.updateCheck(101);
+    github.updateCheck(7).graphql().createTrees(newTree).createCommit(newCommit).updateRef("main");
+    github.updateCheck(7);
 
-    await deliver(probot, "check_run", checkRunEvent(repoId, { headSha: oldHead }));
+    await deliver(probot, "check_run", checkRunEvent(repoId, { headSha: head }));
 
     expect(github.sequence()).toEqual([
       GET_APP,
@@ -744,20 +879,52 @@ describe("re-run", () => {
       ORG_CONFIG,
       `GET ${repoPath("/git/ref/heads%2Fmain")}`,
       `GET ${repoPath(`/git/trees/${head}`)}?recursive=1`,
-      `POST ${CHECK_RUNS}`,
+      `PATCH ${CHECK_RUNS}/7`,
       "POST /graphql",
       `POST ${TREES}`,
       `POST ${COMMITS}`,
-      `PATCH ${MAIN_REF}`,
-      `PATCH ${CHECK_RUNS}/101`,
+      CAS,
+      `PATCH ${CHECK_RUNS}/7`,
     ]);
-    expect(github.bodies("POST", CHECK_RUNS)[0]).toMatchObject({ head_sha: head });
+    // No new check run: the one the user re-ran answers.
+    expect(github.bodies("POST", CHECK_RUNS)).toEqual([]);
     expect(github.bodies<CreateCommitBody>("POST", COMMITS)[0]?.parents).toEqual([head]);
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
-    expect(github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/101`)[0]?.conclusion).toBe("success");
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
+    const updates = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/7`);
+    expect(updates.map((u) => u.status)).toEqual(["in_progress", "completed"]);
+    expect(updates[1]?.conclusion).toBe("success");
     expect((await imports()).map((r) => [r.sourceCommit, r.trigger, r.status])).toEqual([
       [head, "rerun", "committed"],
     ]);
+    expectEveryMockUsedAndNothingElse();
+  });
+
+  it("answers a re-run of an already ingested commit on that commit's own check, and commits nothing", async () => {
+    const asked = sha("rerun-asked");
+    const appCommit = sha("rerun-app-commit");
+    github.appInfo().token().noConfig().getRef("main", appCommit);
+    // The app's own commit sits on top of the asked one.
+    github.scope
+      .get(repoPath(`/compare/${asked}...main`))
+      .query(true)
+      .reply(200, {
+        status: "ahead",
+        ahead_by: 1,
+        commits: [
+          { sha: appCommit, commit: { message: `Ingest 1 resource\n\nGitops-Ingest-Source: ${asked}\n` } },
+        ],
+      });
+    github.updateCheck(7);
+
+    await deliver(probot, "check_run", checkRunEvent(repoId, { headSha: asked }));
+
+    expect(github.bodies("POST", CHECK_RUNS)).toEqual([]);
+    const [answer, ...more] = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/7`);
+    expect(more).toEqual([]);
+    expect(answer).toMatchObject({ status: "completed", conclusion: "neutral" });
+    expect(answer?.output.summary).toContain(appCommit);
+    expect(github.sequence().filter((c) => /git\/(trees|commits)|graphql/.test(c))).toEqual([]);
+    expect(await imports()).toEqual([]);
     expectEveryMockUsedAndNothingElse();
   });
 
@@ -766,13 +933,18 @@ describe("re-run", () => {
     const newCommit = sha("action-commit");
     github.appInfo().token().config("branches: [release]\n").getRef("release", head);
     github.commit(head, { [`${RAW}/a.yaml`]: vpcYaml("vpc-a", 1, 1001) });
-    github.createCheck(102).graphql().createTrees(sha("action-tree")).createCommit(newCommit);
-    github.updateRef("release").updateCheck(102);
+    github.updateCheck(7).graphql().createTrees(sha("action-tree")).createCommit(newCommit);
+    github.updateRef("release").updateCheck(7);
 
     await deliver(
       probot,
       "check_run",
-      checkRunEvent(repoId, { action: "requested_action", requestedAction: "rerun", headBranch: "release" }),
+      checkRunEvent(repoId, {
+        action: "requested_action",
+        requestedAction: "rerun",
+        headBranch: "release",
+        headSha: head,
+      }),
     );
 
     expect(github.sequence().slice(0, 4)).toEqual([
@@ -782,9 +954,7 @@ describe("re-run", () => {
       `GET ${repoPath("/git/ref/heads%2Frelease")}`,
     ]);
     expect(github.bodies<CreateCommitBody>("POST", COMMITS)[0]?.parents).toEqual([head]);
-    expect(github.bodies("PATCH", repoPath("/git/refs/heads%2Frelease"))).toEqual([
-      { sha: newCommit, force: false },
-    ]);
+    expect(casUpdates()).toEqual([cas(head, newCommit, "release")]);
     expect((await imports()).map((r) => [r.branch, r.sourceCommit, r.trigger, r.status])).toEqual([
       ["release", head, "rerun", "committed"],
     ]);
@@ -811,7 +981,7 @@ describe("re-run", () => {
     expectEveryMockUsedAndNothingElse();
   });
 
-  it("ingests the branch head when the app's check suite is re-requested", async () => {
+  it("ingests the suite's commit when the app's check suite is re-requested on the branch head", async () => {
     const head = sha("suite-rerun-head");
     const newCommit = sha("suite-rerun-commit");
     github.appInfo().token().noConfig().getRef("main", head);
@@ -819,12 +989,38 @@ describe("re-run", () => {
     github.createCheck(103).graphql().createTrees(sha("suite-rerun-tree")).createCommit(newCommit);
     github.updateRef("main").updateCheck(103);
 
-    await deliver(probot, "check_suite", checkSuiteEvent(repoId));
+    await deliver(probot, "check_suite", checkSuiteEvent(repoId, { headSha: head }));
 
-    expect(github.bodies("PATCH", MAIN_REF)).toEqual([{ sha: newCommit, force: false }]);
+    expect(github.bodies("POST", CHECK_RUNS)[0]).toMatchObject({ head_sha: head });
+    expect(casUpdates()).toEqual([cas(head, newCommit)]);
     expect((await imports()).map((r) => [r.sourceCommit, r.trigger, r.status])).toEqual([
       [head, "rerun", "committed"],
     ]);
+    expectEveryMockUsedAndNothingElse();
+  });
+
+  it("answers a re-requested suite of an older commit on that commit, with one completed run", async () => {
+    const asked = sha("suite-old");
+    const head = sha("suite-newer-head");
+    github.appInfo().token().noConfig().getRef("main", head);
+    github.scope
+      .get(repoPath(`/compare/${asked}...main`))
+      .query(true)
+      .reply(200, {
+        status: "ahead",
+        ahead_by: 1,
+        commits: [{ sha: head, commit: { message: "later work\n" } }],
+      });
+    github.createCheck(104);
+
+    await deliver(probot, "check_suite", checkSuiteEvent(repoId, { headSha: asked }));
+
+    const [answer, ...more] = github.bodies<CheckUpdateBody & { head_sha: string }>("POST", CHECK_RUNS);
+    expect(more).toEqual([]);
+    expect(answer).toMatchObject({ head_sha: asked, status: "completed", conclusion: "neutral" });
+    expect(answer?.output.title).toBe("Not the branch head: nothing committed");
+    expect(casUpdates()).toEqual([]);
+    expect(await imports()).toEqual([]);
     expectEveryMockUsedAndNothingElse();
   });
 

@@ -661,11 +661,13 @@ describe("graphql", () => {
       octokit.graphql(
         `{ repository(owner: "${OWNER}", name: "${REPO}") { f0: object(expression: "gql:docs/a.yaml") { ... on Blob { nope } } } }`,
       ),
-    ).rejects.toThrow(/Field 'nope' doesn't exist on type 'Blob'/);
+    ).rejects.toThrow(/Cannot query field "nope" on type "Blob"/);
     await expect(
       octokit.graphql(`{ repository(owner: "${OWNER}", name: "other") { name } }`),
     ).rejects.toThrow(/Could not resolve to a Repository/);
-    await expect(octokit.graphql("{ repository(owner: ")).rejects.toThrow(/Parse error/);
+    await expect(octokit.graphql("{ repository(owner: ")).rejects.toThrow(/Syntax Error/);
+    // Each of those is one GitHub would reject: the stand-in recorded it as invalid (not the unknown repository).
+    expect(gh.requests.filter((r) => r.invalid).length).toBeGreaterThanOrEqual(2);
   });
 
   it("truncates long text like GitHub (isTruncated) at the configured limit", async () => {
@@ -885,5 +887,98 @@ describe("repository integrity", () => {
     const out = await gitRawIn(gh, ["fsck", "--strict", "--no-progress", "--no-dangling"]);
     expect(out.toString()).toBe("");
     expect(gh.requests.filter((r) => r.error)).toEqual([]);
+  });
+});
+
+describe("what GitHub would reject, and GitHub's compare-and-swap", () => {
+  it("answers 422 to a body GitHub's OpenAPI description rejects, and records it", async () => {
+    const head = await pushFiles(gh, "main", { "v.txt": "v\n" }, "validation base");
+    const { data: commit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: head });
+    const before = gh.requests.length;
+    const status = await statusOf(
+      octokit.request("POST /repos/{owner}/{repo}/git/trees", {
+        ...repo,
+        base_tree: commit.tree.sha,
+        tree: [{ path: "x", mode: "100645", type: "blob", content: "x" }],
+      } as never),
+    );
+    expect(status).toBe(422);
+    expect(gh.requests.slice(before).map((r) => r.invalid)).toEqual([
+      ["body/tree/0/mode: must be equal to one of the allowed values"],
+    ]);
+  });
+
+  it("answers GraphQL errors to a query GitHub's schema rejects, and records it", async () => {
+    const before = gh.requests.length;
+    await expect(
+      octokit.graphql('query { repository(owner: "acme", name: "fabric") { nope } }'),
+    ).rejects.toThrow(/nope/);
+    expect(gh.requests.slice(before)[0]?.invalid?.[0]).toMatch(/Cannot query field "nope"/);
+  });
+
+  it("refuses an updateRefs whose beforeOid is stale, though the same update is a fast-forward for REST", async () => {
+    const base = await pushFiles(gh, "main", { "cas.txt": "1\n" }, "cas base");
+    const rewound = await pushFiles(gh, "main", { "cas.txt": "2\n" }, "to be rewound");
+    const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: rewound });
+    const { data: ours } = await octokit.rest.git.createCommit({
+      ...repo,
+      message: "ours",
+      tree: tree.sha,
+      parents: [rewound],
+    });
+    await gitIn(gh, "update-ref", "refs/heads/main", base); // the user force-pushes back
+    const mutation = "mutation($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }";
+    const input = (beforeOid: string) => ({
+      input: {
+        repositoryId: gh.repoNodeId,
+        refUpdates: [{ name: "refs/heads/main", beforeOid, afterOid: ours.sha, force: false }],
+      },
+    });
+    await expect(octokit.graphql(mutation, input(rewound))).rejects.toThrow(/expected to point to/);
+    expect(await headOf(gh)).toBe(base);
+    // REST only demands a fast-forward: the rewound commit would come back.
+    const { data } = await octokit.rest.git.updateRef({
+      ...repo,
+      ref: "heads/main",
+      sha: ours.sha,
+      force: false,
+    });
+    expect(data.object.sha).toBe(ours.sha);
+    await gitIn(gh, "update-ref", "refs/heads/main", base);
+    // With the right beforeOid, updateRefs moves the branch.
+    const { data: t2 } = await octokit.rest.git.getTree({ ...repo, tree_sha: base });
+    const { data: next } = await octokit.rest.git.createCommit({
+      ...repo,
+      message: "next",
+      tree: t2.sha,
+      parents: [base],
+    });
+    await octokit.graphql(mutation, {
+      input: {
+        ...input(base).input,
+        refUpdates: [{ name: "refs/heads/main", beforeOid: base, afterOid: next.sha, force: false }],
+      },
+    });
+    expect(await headOf(gh)).toBe(next.sha);
+  });
+
+  it("compares two commits with real git: status, counts and the commits on top, oldest first", async () => {
+    const a = await pushFiles(gh, "main", { "cmp.txt": "a\n" }, "cmp a");
+    const b = await pushFiles(gh, "main", { "cmp.txt": "b\n" }, "cmp b");
+    const c = await pushFiles(gh, "main", { "cmp.txt": "c\n" }, "cmp c");
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${a}...main`,
+    });
+    expect([data.status, data.ahead_by, data.behind_by]).toEqual(["ahead", 2, 0]);
+    expect(data.commits.map((x) => x.sha)).toEqual([b, c]);
+    const { data: back } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${c}...${a}`,
+    });
+    expect([back.status, back.ahead_by, back.behind_by]).toEqual(["behind", 0, 2]);
+    expect(
+      await statusOf(octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${a}...gone` })),
+    ).toBe(404);
   });
 });

@@ -27,6 +27,14 @@ export interface OpenDatabaseOptions {
   log?: KyselyConfig["log"];
   /** Maximum pooled connections on Postgres (default 10). The repository lock uses its own connection. */
   maxConnections?: number;
+  /** Postgres: longest wait for a connection, in ms (default 10 s). */
+  connectTimeoutMs?: number;
+  /**
+   * Postgres: longest time one query may take, in ms (default 60 s): the server cancels it
+   * (statement_timeout) and the client gives up on it a little later (query_timeout), so a hung
+   * database cannot hold a repository's lock forever. PGlite runs in-process and has no such bound.
+   */
+  queryTimeoutMs?: number;
 }
 
 export interface OpenedDatabase {
@@ -38,11 +46,15 @@ export interface OpenedDatabase {
 /** What the lock needs to know about a database opened here. */
 export interface DatabaseInfo {
   kind: DatabaseKind;
+  /** The schema the tables live in (the configured one, or the connection's current schema). */
+  schema: string;
   /** A fresh connection outside the pool (Postgres only), for holding a session-level advisory lock. */
   newSessionClient?: () => pg.Client;
 }
 
 export const DEFAULT_DATA_DIR = ".data/pglite";
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
 
 const INT8_OID = 20;
 
@@ -100,7 +112,15 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
             : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
       },
     };
-    const pool = new pg.Pool({ ...clientConfig, max: options.maxConnections ?? 10 });
+    const queryTimeout = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+    clientConfig.connectionTimeoutMillis = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const pool = new pg.Pool({
+      ...clientConfig,
+      statement_timeout: queryTimeout,
+      // The client-side bound also covers a server that no longer answers at all.
+      query_timeout: queryTimeout + 5_000,
+      max: options.maxConnections ?? 10,
+    });
     // An idle connection that dies is dropped by the pool; without a listener it would crash the process.
     pool.on("error", () => {});
     // A connection that dies while checked out (by Kysely, which adds no listener) emits "error" on the
@@ -108,6 +128,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     pool.on("connect", (client) => {
       client.on("error", () => {});
     });
+    let currentSchema = "public";
     try {
       if (schema) {
         await pool.query(`create schema if not exists ${schema}`).catch(async (error: unknown) => {
@@ -115,9 +136,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
           const exists = await pool.query("select 1 from pg_namespace where nspname = $1", [schema]);
           if (exists.rowCount === 0) throw error;
         });
-      } else {
-        await pool.query("select 1");
       }
+      currentSchema =
+        schema ?? (await pool.query<{ s: string }>("select current_schema() as s")).rows[0]?.s ?? "public";
     } catch (error) {
       await pool.end().catch(() => {});
       throw new Error(`cannot connect to Postgres at ${redact(url)}: ${(error as Error).message}`, {
@@ -127,6 +148,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins, log: options.log });
     registry.set(db.getExecutor().adapter, {
       kind: "postgres",
+      schema: currentSchema,
+      // The lock's session waits on lock_timeout only (no statement bound): see lock.ts.
       newSessionClient: () => {
         const client = new pg.Client(clientConfig);
         client.on("error", () => {});
@@ -151,6 +174,6 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   // PGlite has a single session, so a plain SET holds for every later query.
   if (schema) await pglite.exec(`create schema if not exists ${schema}; set search_path to ${schema}`);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins, log: options.log });
-  registry.set(db.getExecutor().adapter, { kind: "pglite" });
+  registry.set(db.getExecutor().adapter, { kind: "pglite", schema: schema ?? "public" });
   return { db, kind: "pglite", close: () => db.destroy() };
 }

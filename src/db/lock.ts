@@ -15,10 +15,11 @@
  * The lock is not re-entrant: do not take it again for the same repository inside `fn`.
  */
 import type { Kysely } from "kysely";
+import { RepositoryBusyError } from "../ingestion/recorder.js";
 import { databaseInfo } from "./connect.js";
 import type { Database } from "./schema.js";
 
-export class RepositoryLockTimeoutError extends Error {
+export class RepositoryLockTimeoutError extends RepositoryBusyError {
   override name = "RepositoryLockTimeoutError";
   constructor(
     readonly repositoryId: number,

@@ -7,7 +7,7 @@
 import type { Logger } from "probot";
 import type { ConfigResult } from "../config.js";
 import { readBlobs } from "../github/blobs.js";
-import { completeCheck, startCheck } from "../github/check-run.js";
+import { CheckRun } from "../github/check-run.js";
 import { readCommitTree } from "../github/tree.js";
 import type { Octokit, RepoRef, TreeEntry } from "../github/types.js";
 import { checkManagedEdits } from "../pipeline/check-managed.js";
@@ -25,6 +25,8 @@ export interface PreviewRequest {
   /** The base branch's commit the PR is compared with. */
   baseSha: string;
   config: ConfigResult;
+  /** The webhook delivery: the check run's external id, so a lost answer finds the run again. */
+  deliveryId: string;
 }
 
 export interface PreviewDeps {
@@ -48,7 +50,7 @@ export async function runPreview(deps: PreviewDeps, request: PreviewRequest): Pr
     config.config.roots,
   );
   if (discovered.length === 0) return { status: "no-roots" };
-  const checkRunId = await startCheck(octokit, repo, headSha);
+  const check = new CheckRun(octokit, repo, headSha, { externalId: `preview:${request.deliveryId}`, log });
   const changes = managedChanges(discovered, head.files, base.files);
   const maxFileBytes = config.config.maxFileBytes;
   const headByPath = new Map(head.files.map((f) => [f.path, f]));
@@ -93,7 +95,7 @@ export async function runPreview(deps: PreviewDeps, request: PreviewRequest): Pr
     return entry ? diffBlobs.get(entry.sha) : undefined;
   });
   const result = previewResult(report, handEdits, updated);
-  await completeCheck(octokit, repo, checkRunId, result);
+  const checkRunId = await check.complete(result);
   log.info({ headSha, baseSha, conclusion: result.conclusion }, "pull request previewed");
   return { status: "reported", checkRunId, conclusion: result.conclusion };
 }

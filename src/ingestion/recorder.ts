@@ -14,6 +14,22 @@ export class DatabaseError extends Error {
   }
 }
 
+/**
+ * The repository's lock was not free in time: another ingestion of it is still running. Not a
+ * database failure (the lock implementation extends this, whatever wraps it keeps it as `cause`).
+ */
+export class RepositoryBusyError extends Error {
+  override name = "RepositoryBusyError";
+}
+
+/** The error, or its cause, says the repository was busy. */
+export function isRepositoryBusy(error: unknown): boolean {
+  return (
+    error instanceof RepositoryBusyError ||
+    (error instanceof Error && error.cause instanceof RepositoryBusyError)
+  );
+}
+
 export type ImportStatus = "pending" | "committed" | "nothing_to_do" | "rejected" | "failed" | "superseded";
 
 export interface RepositoryInfo {
@@ -21,6 +37,8 @@ export interface RepositoryInfo {
   installationId: number;
   fullName: string;
   defaultBranch: string;
+  /** GraphQL node id (webhook payloads carry it); needed for the branch's compare-and-swap. */
+  nodeId?: string;
 }
 
 export interface BegunImport {

@@ -6,17 +6,18 @@
 import type { Logger } from "probot";
 import type { ConfigResult } from "../config.js";
 import { readBlobs } from "../github/blobs.js";
-import { type CheckResult, completeCheck, startCheck } from "../github/check-run.js";
+import { CheckIncompleteError, type CheckResult, CheckRun } from "../github/check-run.js";
 import { readCommitTree } from "../github/tree.js";
 import { type Octokit, type RepoRef, repoFromFullName } from "../github/types.js";
-import { BranchMovedError, writeCommit } from "../github/write-commit.js";
+import { BranchMovedError, UnknownOutcomeError, writeCommit } from "../github/write-commit.js";
 import { discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
 import { ingest } from "../pipeline/ingest.js";
 import type { IngestInput, Report } from "../pipeline/types.js";
 import { checkResult } from "../report/check-result.js";
 import { commitMessage } from "../report/commit-message.js";
 import { totals } from "../report/totals.js";
-import { DatabaseError, type ImportRecorder, type RepositoryInfo } from "./recorder.js";
+import { findIngestionCommit } from "./find-ingestion-commit.js";
+import { DatabaseError, type ImportRecorder, isRepositoryBusy, type RepositoryInfo } from "./recorder.js";
 import { settleImport } from "./settle.js";
 
 /** Attempts when the branch keeps moving under us. */
@@ -25,8 +26,13 @@ export const MAX_ATTEMPTS = 3;
 export interface IngestionRequest {
   repository: RepositoryInfo;
   branch: string;
-  /** The pushed head; absent for a re-run, which reads the branch's current head. */
+  /**
+   * The commit to answer on: the pushed head, or the commit a re-run was asked on. Absent: the
+   * branch's current head. A re-run asked on a commit that is no longer the head commits nothing.
+   */
   headSha?: string;
+  /** The check run a re-run was asked on: it is updated rather than a new one created. */
+  checkRunId?: number;
   trigger: "push" | "rerun" | "race";
   deliveryId: string;
   config: ConfigResult;
@@ -38,15 +44,27 @@ export interface IngestionDeps {
   octokit: Octokit;
   recorder: ImportRecorder;
   log: Logger;
+  /** The check run shows "in progress" only once a run takes longer than this (ms; see CheckRun). */
+  checkStartAfterMs?: number;
 }
 
 export type IngestionOutcome =
   | {
-      status: "no-roots" | "duplicate" | "config-error" | "database-error" | "failed" | "superseded";
+      status:
+        | "no-roots"
+        | "duplicate"
+        | "config-error"
+        | "database-error"
+        | "busy"
+        | "failed"
+        | "superseded"
+        | "not-head"
+        /** GitHub did not confirm the branch update: the import stays pending until settled. */
+        | "unknown";
       checkRunId?: number;
     }
-  | { status: "committed"; commitSha: string; checkRunId: number }
-  | { status: "nothing-to-do" | "rejected"; checkRunId: number };
+  | { status: "committed"; commitSha: string; checkRunId?: number }
+  | { status: "nothing-to-do" | "rejected"; checkRunId?: number };
 
 const repoRef = (repository: RepositoryInfo): RepoRef => repoFromFullName(repository.fullName);
 
@@ -57,7 +75,11 @@ export async function runIngestion(
   const { octokit, log } = deps;
   const repo = repoRef(request.repository);
   let head = request.headSha ?? (await branchHead(octokit, repo, request.branch));
-  if (request.config.errors.length > 0) return reportConfigErrors(deps, repo, head, request.config.errors);
+  if (request.config.errors.length > 0) return reportConfigErrors(deps, request, head, request.config.errors);
+  if (request.trigger === "rerun") {
+    const current = await branchHead(octokit, repo, request.branch);
+    if (current !== head) return answerOffHead(deps, request, head, current);
+  }
   try {
     return await deps.recorder.withRepositoryLock(request.repository.githubId, async () => {
       await resolvePending(deps, request.repository);
@@ -86,7 +108,7 @@ export async function runIngestion(
     });
   } catch (error) {
     // Failed before a check run existed (database, lock, reading the tree): still tell the user.
-    return reportFailure(deps, repo, head, error);
+    return reportFailure(deps, request, head, error);
   }
 }
 
@@ -123,17 +145,23 @@ async function attemptIngestion(
     );
     return { status: "duplicate" };
   }
-  const checkRunId = await startCheck(octokit, repo, head, String(begun.id));
+  const check = new CheckRun(octokit, repo, head, {
+    externalId: String(begun.id),
+    startAfterMs: deps.checkStartAfterMs,
+    ...(request.checkRunId !== undefined && head === request.headSha
+      ? { checkRunId: request.checkRunId }
+      : {}),
+    log,
+  });
+  // 0: show the run in progress before any work (no lazy start).
+  if (deps.checkStartAfterMs === 0) await check.start();
   try {
     const input = await readInput(octokit, repo, tree, discovered, head, request);
     const { plan, report } = ingest(input);
     const idle = plan.writes.length === 0 && plan.deletes.length === 0;
     if (!recordable) {
       // A re-run on a commit already handled: say again what it holds, commit and record nothing.
-      await completeCheck(
-        octokit,
-        repo,
-        checkRunId,
+      const checkRunId = await check.complete(
         idle ? idleResult(report, request) : alreadyHandled(begun.status),
       );
       return { status: "duplicate", checkRunId };
@@ -141,8 +169,9 @@ async function attemptIngestion(
     await recorder.planned(begun.id, report);
     const t = totals(report);
     if (idle) {
-      await (t.rejectedFiles > 0 ? recorder.rejected(begun.id) : recorder.nothingToDo(begun.id));
-      await completeCheck(octokit, repo, checkRunId, idleResult(report, request));
+      const checkRunId = await finish(deps, check, idleResult(report, request), begun.id, () =>
+        t.rejectedFiles > 0 ? recorder.rejected(begun.id) : recorder.nothingToDo(begun.id),
+      );
       return { status: t.rejectedFiles > 0 ? "rejected" : "nothing-to-do", checkRunId };
     }
     let commitSha: string;
@@ -153,51 +182,99 @@ async function attemptIngestion(
         baseTreeSha: tree.treeSha,
         plan,
         message: commitMessage(report),
+        ...(request.repository.nodeId ? { repositoryNodeId: request.repository.nodeId } : {}),
       });
     } catch (error) {
       if (error instanceof BranchMovedError) {
-        await recorder.superseded(begun.id);
-        await completeCheck(octokit, repo, checkRunId, {
-          conclusion: "neutral",
-          title: "Superseded: the branch moved during ingestion",
-          summary: `\`${request.branch}\` moved while this commit was being ingested: nothing was committed for it, and its files are ingested from the branch's new head.`,
-          annotations: [],
-        });
+        await finish(
+          deps,
+          check,
+          {
+            conclusion: "neutral",
+            title: "Superseded: the branch moved during ingestion",
+            summary: `\`${request.branch}\` moved while this commit was being ingested: nothing was committed for it, and its files are ingested from the branch's new head.`,
+            annotations: [],
+          },
+          begun.id,
+          () => recorder.superseded(begun.id),
+        );
       }
       throw error;
     }
     log.info({ head, commitSha, ...t }, "ingestion committed");
-    try {
-      await recorder.committed(begun.id, commitSha);
-    } catch (error) {
-      // The commit landed; the pending record is settled from the commit's trailer on the next run.
-      log.error(
-        { err: error, importId: begun.id, commitSha },
-        "commit landed but recording it failed; it will be reconciled",
-      );
-    }
     // The commit landed: whatever fails from here on must not report "nothing was committed".
-    await completeCheck(octokit, repo, checkRunId, checkResult(report, commitSha)).catch((error: unknown) =>
-      log.error({ err: error, commitSha }, "committed, but the check run could not be completed"),
+    const checkRunId = await finish(deps, check, checkResult(report, commitSha), begun.id, () =>
+      recorder.committed(begun.id, commitSha),
     );
     return { status: "committed", commitSha, checkRunId };
   } catch (error) {
     if (error instanceof BranchMovedError) throw error;
+    if (error instanceof UnknownOutcomeError) {
+      // The commit may have landed: nothing is recorded as failed, and the check stays in progress
+      // until the settling (this repository's next run, or the next start) reads the branch.
+      log.error(
+        { err: error, head, importId: begun.id, commitSha: error.commitSha },
+        "branch update unconfirmed; the import stays pending to be settled",
+      );
+      await check
+        .start()
+        .catch((e: unknown) => log.error({ err: e }, "could not show the check run in progress"));
+      return {
+        status: "unknown",
+        ...(check.checkRunId !== undefined ? { checkRunId: check.checkRunId } : {}),
+      };
+    }
     log.error({ err: error, head, importId: begun.id }, "ingestion failed");
-    await recorder
-      .failed(begun.id, errorMessage(error))
-      .catch((e: unknown) => log.error({ err: e }, "could not record the failure"));
-    await completeCheck(octokit, repo, checkRunId, failureResult(error)).catch((e: unknown) =>
-      log.error({ err: e }, "could not report the failure in the check run"),
+    const checkRunId = await finish(deps, check, failureResult(error), begun.id, () =>
+      recorder.failed(begun.id, errorMessage(error)),
     );
     return { status: error instanceof DatabaseError ? "database-error" : "failed", checkRunId };
   }
+}
+
+/**
+ * Completes the check run, then records the outcome. The check goes first: if it cannot be
+ * completed even by a replacement run, the import is left pending, so the settling (which
+ * completes unfinished check runs) picks it up rather than leaving it spinning for good.
+ */
+async function finish(
+  deps: IngestionDeps,
+  check: CheckRun,
+  result: CheckResult,
+  importId: number,
+  record: () => Promise<void>,
+): Promise<number | undefined> {
+  let checkRunId: number | undefined;
+  try {
+    checkRunId = await check.complete(result);
+  } catch (error) {
+    if (!(error instanceof CheckIncompleteError)) throw error;
+    deps.log.error(
+      { err: error, importId },
+      "check run not completed; the import stays pending to be settled",
+    );
+    return check.checkRunId;
+  }
+  await record().catch((error: unknown) =>
+    // Left pending: settled (from the commit's trailer) on the next run or start.
+    deps.log.error({ err: error, importId }, "recording the outcome failed; it will be settled"),
+  );
+  return checkRunId;
 }
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** What a failed run says: nothing was committed, why, and what to do. */
 function failureResult(error: unknown): CheckResult {
+  if (isRepositoryBusy(error))
+    return {
+      conclusion: "neutral",
+      title: "Repository busy: not ingested yet",
+      summary:
+        "Another ingestion of this repository is still running, so this one was not started: nothing was committed for it and every file is still in `raw/`.\n\n" +
+        "The running ingestion may already include these files; if not, push again or use **Re-run** once it is done.",
+      annotations: [],
+    };
   const database = error instanceof DatabaseError;
   return {
     conclusion: "failure",
@@ -236,7 +313,13 @@ async function readInput(
     roots: rootInputs(discovered, (path) => {
       const entry = byPath.get(path);
       const bytes = entry ? blobs.get(entry.sha) : undefined;
-      return { path, blobSha: entry?.sha, bytes: bytes ?? new Uint8Array(), size: entry?.size };
+      return {
+        path,
+        blobSha: entry?.sha,
+        bytes: bytes ?? new Uint8Array(),
+        size: entry?.size,
+        ...(entry?.mode ? { mode: entry.mode } : {}),
+      };
     }),
   };
 }
@@ -268,14 +351,36 @@ async function branchHead(octokit: Octokit, repo: RepoRef, branch: string): Prom
 /** Settles this repository's imports a crash left pending (we hold its lock, so none is in flight). */
 async function resolvePending(deps: IngestionDeps, repository: RepositoryInfo): Promise<void> {
   for (const pending of await deps.recorder.pending(repository.githubId)) {
-    await settleImport(deps.octokit, deps.recorder, pending, deps.log);
+    // One import that cannot be settled now must not stop the others, nor this run.
+    await settleImport(deps.octokit, deps.recorder, pending, deps.log).catch((error: unknown) =>
+      deps.log.warn(
+        { err: error, importId: pending.id },
+        "could not settle a pending import; trying again later",
+      ),
+    );
   }
 }
 
-async function reportConfigErrors(deps: IngestionDeps, repo: RepoRef, head: string, errors: string[]) {
-  const checkRunId = await startCheck(deps.octokit, repo, head);
+/** A one-request check run (created completed) for a run that has no import record. */
+function oneShotCheck(deps: IngestionDeps, request: IngestionRequest, head: string): CheckRun {
+  return new CheckRun(deps.octokit, repoRef(request.repository), head, {
+    externalId: `delivery:${request.deliveryId}`,
+    startAfterMs: Number.POSITIVE_INFINITY,
+    ...(request.checkRunId !== undefined && head === request.headSha
+      ? { checkRunId: request.checkRunId }
+      : {}),
+    log: deps.log,
+  });
+}
+
+async function reportConfigErrors(
+  deps: IngestionDeps,
+  request: IngestionRequest,
+  head: string,
+  errors: string[],
+) {
   deps.log.warn({ errors }, "invalid .github/gitops-ingest.yml");
-  await completeCheck(deps.octokit, repo, checkRunId, {
+  const checkRunId = await oneShotCheck(deps, request, head).complete({
     conclusion: "failure",
     title: "Invalid configuration: nothing was ingested",
     summary: `\`.github/gitops-ingest.yml\` has problems:\n\n${errors.map((e) => `- ${e}`).join("\n")}`,
@@ -284,23 +389,78 @@ async function reportConfigErrors(deps: IngestionDeps, repo: RepoRef, head: stri
   return { status: "config-error" as const, checkRunId };
 }
 
-async function reportFailure(
+/**
+ * Reading `.github/gitops-ingest.yml` failed on GitHub's side (not an invalid file): say what
+ * failed and that nothing was ingested, on the pushed commit.
+ */
+export async function reportUnreadableConfig(
   deps: IngestionDeps,
-  repo: RepoRef,
+  request: Omit<IngestionRequest, "config">,
   head: string,
   error: unknown,
 ): Promise<IngestionOutcome> {
-  const database = error instanceof DatabaseError;
+  const status = (error as { status?: number }).status;
+  deps.log.error({ err: error, head, status }, "could not read the configuration from GitHub");
+  const checkRunId = await oneShotCheck(deps, request as IngestionRequest, head).complete({
+    conclusion: "failure",
+    title: "GitHub error reading the configuration: nothing was ingested",
+    summary:
+      `GitHub failed to serve \`.github/gitops-ingest.yml\`${status ? ` (HTTP ${status})` : ""}, so nothing was ingested and every file is still in \`raw/\`. This is not a problem with the file.\n\n> ${errorMessage(error)}\n\n` +
+      "Use **Re-run** or push again once GitHub answers.",
+    annotations: [],
+  });
+  return { status: "failed", checkRunId };
+}
+
+/** A re-run asked on a commit that is no longer the branch head: answer there, commit nothing. */
+async function answerOffHead(
+  deps: IngestionDeps,
+  request: IngestionRequest,
+  asked: string,
+  head: string,
+): Promise<IngestionOutcome> {
+  const repo = repoRef(request.repository);
+  const found = await findIngestionCommit(deps.octokit, repo, request.branch, asked).catch(() => undefined);
+  const ingested = found?.status === "found" ? found.sha : undefined;
+  const checkRunId = await oneShotCheck(deps, request, asked).complete({
+    conclusion: "neutral",
+    title: ingested ? "Already ingested: nothing to re-run here" : "Not the branch head: nothing committed",
+    summary:
+      (ingested
+        ? `This commit was ingested in \`${ingested}\`. `
+        : `This commit is no longer the head of \`${request.branch}\` (now \`${head}\`). `) +
+      "Nothing was committed for it now: only the branch head is ingested, by its own push or a **Re-run** on its check.",
+    annotations: [],
+  });
+  deps.log.info(
+    { asked, head, ingested },
+    "re-run asked on a commit that is not the branch head: answered there",
+  );
+  return { status: "not-head", checkRunId };
+}
+
+async function reportFailure(
+  deps: IngestionDeps,
+  request: IngestionRequest,
+  head: string,
+  error: unknown,
+): Promise<IngestionOutcome> {
+  const busy = isRepositoryBusy(error);
+  const database = !busy && error instanceof DatabaseError;
+  const status = busy ? "busy" : database ? "database-error" : "failed";
   deps.log.error(
     { err: error, head },
-    database ? "database unavailable: nothing committed" : "ingestion failed",
+    busy
+      ? "another ingestion of this repository is running; this one was not started"
+      : database
+        ? "database unavailable: nothing committed"
+        : "ingestion failed",
   );
   try {
-    const checkRunId = await startCheck(deps.octokit, repo, head);
-    await completeCheck(deps.octokit, repo, checkRunId, failureResult(error));
-    return { status: database ? "database-error" : "failed", checkRunId };
+    const checkRunId = await oneShotCheck(deps, request, head).complete(failureResult(error));
+    return { status, checkRunId };
   } catch (reportError) {
     deps.log.error({ err: reportError }, "could not report the failure in a check run");
-    return { status: database ? "database-error" : "failed" };
+    return { status };
   }
 }

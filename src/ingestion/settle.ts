@@ -1,6 +1,7 @@
 /**
- * Settling an import a crash left pending: the branch's history says whether its commit landed,
- * and a check run the crash left spinning is completed so it does not claim work still under way.
+ * Settling an import left pending (a crash, a branch update GitHub did not confirm, a check run
+ * that could not be completed): the branch's history says whether its commit landed, and a check
+ * run left spinning is completed so it does not claim work still under way.
  */
 import type { Logger } from "probot";
 import { completeCheck, unfinishedChecks } from "../github/check-run.js";
@@ -15,21 +16,37 @@ export async function settleImport(
   log: Logger,
 ): Promise<void> {
   const repo = repoFromFullName(pending.fullName);
-  const sha = await findIngestionCommit(octokit, repo, pending.branch, pending.sourceCommit);
-  if (sha) await recorder.committed(pending.id, sha);
-  else await recorder.failed(pending.id, "interrupted before its commit landed; the files are still in raw/");
-  for (const checkRunId of await unfinishedChecks(octokit, repo, pending.sourceCommit, String(pending.id))) {
-    await completeCheck(octokit, repo, checkRunId, {
+  const lookup = await findIngestionCommit(octokit, repo, pending.branch, pending.sourceCommit);
+  const sha = lookup.status === "found" ? lookup.sha : undefined;
+  // Check runs first: if one cannot be completed now, the import stays pending and is settled again later.
+  const externalId = String(pending.id);
+  for (const checkRunId of await unfinishedChecks(octokit, repo, pending.sourceCommit, externalId)) {
+    await completeCheck(octokit, repo, pending.sourceCommit, checkRunId, externalId, {
       conclusion: sha ? "success" : "neutral",
       title: sha ? "Ingested (confirmed after an interruption)" : "Interrupted: nothing was committed",
       summary: sha
         ? `The app was interrupted after committing; the ingestion commit is \`${sha}\`.`
-        : "The app was interrupted before committing. The files are still in `raw/`: the next push or a **Re-run** ingests them.",
+        : lookup.status === "branch-gone"
+          ? `\`${pending.branch}\` was deleted before this ingestion was confirmed: nothing of it is on the branch.`
+          : "The app was interrupted before committing. The files are still in `raw/`: the next push or a **Re-run** ingests them.",
       annotations: [],
     });
   }
+  if (sha) await recorder.committed(pending.id, sha);
+  else
+    await recorder.failed(
+      pending.id,
+      lookup.status === "branch-gone"
+        ? `branch ${pending.branch} was deleted before its commit was confirmed; nothing of it is on GitHub`
+        : "interrupted before its commit landed; the files are still in raw/",
+    );
   log.info(
-    { importId: pending.id, sourceCommit: pending.sourceCommit, commitSha: sha ?? null },
+    {
+      importId: pending.id,
+      sourceCommit: pending.sourceCommit,
+      commitSha: sha ?? null,
+      lookup: lookup.status,
+    },
     "settled a pending import",
   );
 }

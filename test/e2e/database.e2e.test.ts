@@ -98,7 +98,7 @@ describe.runIf(DATABASE_URL)("on real Postgres", () => {
     const db = h.app.database.db;
 
     // The database goes away just as the branch moves to the ingestion commit.
-    h.gh.beforeNext({ method: "PATCH", path: /git\/refs\/heads\/main$/ }, () => proxy?.down());
+    h.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, () => proxy?.down());
     const pushed = await h.push(sampleInbox());
     await h.waitForChecks(pushed.after);
     const ingestion = await h.head();
@@ -124,10 +124,14 @@ describe.runIf(DATABASE_URL)("on real Postgres", () => {
     h = first;
     // The database goes away as the branch moves, and the check run cannot be completed either:
     // as if the app had died right after its commit landed.
-    first.gh.beforeNext({ method: "PATCH", path: /git\/refs\/heads\/main$/ }, () => proxy?.down());
+    first.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, () => proxy?.down());
     first.gh.failNext(
-      { method: "PATCH", path: /check-runs\/\d+$/, times: 4 },
+      { method: "PATCH", path: /check-runs\/\d+$/, times: 8 },
       { status: 500, body: { message: "down" } },
+    );
+    first.gh.failNext(
+      { method: "POST", path: /check-runs$/, body: /"completed"/, times: 3 },
+      { status: 503, body: { message: "down" } },
     );
     const pushed = await first.push(sampleInbox());
     const ingestion = await first.head();

@@ -55,6 +55,10 @@ export interface Harness {
   /** The completed check runs on a commit, waiting (bounded) for the app to finish. */
   waitForChecks(sha: string, count?: number): Promise<CheckRunRecord[]>;
   head(branch?: string): Promise<string>;
+  /** Waits (bounded) until the predicate holds. */
+  waitFor(what: string, predicate: () => boolean | Promise<boolean>): Promise<void>;
+  /** The branch compare-and-swaps (GraphQL updateRefs) the app sent: each ref update, in order. */
+  refUpdates(): Array<{ name: string; beforeOid: string; afterOid: string; force?: boolean }>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +76,10 @@ export interface HarnessOptions {
   databaseUrl?: string;
   dataDir?: string;
   env?: Record<string, string>;
+  /** When the check run is shown in progress (default 0: at once, so request orders do not depend on timing). */
+  checkStartAfterMs?: number;
+  /** Start the app exactly as `npm start` does (production pacing, retry-after and check timing). */
+  production?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -94,7 +102,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else env.DATA_DIR = options.dataDir ?? "memory://";
   // Production waits 1 s between writes and whole seconds on retry-after; tests shrink both.
-  const app = await start({ env, octokit: { retryAfterBaseValue: 5, writeMinTime: 0 } });
+  const app = options.production
+    ? await start({ env })
+    : await start({
+        env,
+        octokit: { retryAfterBaseValue: 5 },
+        checkStartAfterMs: options.checkStartAfterMs ?? 0,
+      });
   const appUrl = `http://127.0.0.1:${port}`;
 
   const deliver = async (event: string, payload: unknown, delivery = randomUUID()) => {
@@ -126,7 +140,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     forced: false,
     repository: {
       id: REPO_ID,
-      node_id: "R_1",
+      node_id: gh.repoNodeId,
       name: REPO,
       full_name: `${OWNER}/${REPO}`,
       private: false,
@@ -175,11 +189,58 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         await new Promise((r) => setTimeout(r, 25));
       }
     },
+    async waitFor(what, predicate) {
+      const deadline = Date.now() + 20_000;
+      while (!(await predicate())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    refUpdates() {
+      return gh.requests
+        .filter((r) => r.path === "/graphql" && JSON.stringify(r.body).includes("updateRefs("))
+        .flatMap(
+          (r) =>
+            (r.body as { variables: { input: { refUpdates: ReturnType<Harness["refUpdates"]> } } }).variables
+              .input.refUpdates,
+        );
+    },
     async stop() {
       await app.stop();
+      // Every request the app made was one GitHub would accept (OpenAPI description, GraphQL schema).
+      const invalid = gh.requests.filter((r) => r.invalid);
       if (!options.gh) await gh.close();
+      if (invalid.length > 0)
+        throw new Error(
+          `requests GitHub would reject:\n${invalid.map((r) => `${r.method} ${r.path}: ${r.invalid?.join("; ")}`).join("\n")}`,
+        );
     },
   };
 }
 
 export { gitIn, pushFiles };
+
+/**
+ * A push of `n` raw files with two VPC documents each (distinct names, subnets and VLANs): the
+ * shape of the request-count test and of bench/github-push.ts.
+ */
+export function twoDocumentFiles(n: number, raw = "gitops/hedgehog/fabric-1/raw"): Record<string, string> {
+  const vpc = (k: number) =>
+    [
+      "apiVersion: vpc.githedgehog.com/v1beta1",
+      "kind: VPC",
+      "metadata:",
+      `  name: v-${k}`,
+      "  namespace: default",
+      "spec:",
+      "  subnets:",
+      "    subnet-1:",
+      `      subnet: 10.${Math.floor(k / 250)}.${k % 250}.0/24`,
+      `      gateway: 10.${Math.floor(k / 250)}.${k % 250}.1`,
+      `      vlan: ${1000 + k}`,
+      "",
+    ].join("\n");
+  const files: Record<string, string> = {};
+  for (let i = 0; i < n; i++) files[`${raw}/bulk/file-${i}.yaml`] = `${vpc(2 * i)}---\n${vpc(2 * i + 1)}`;
+  return files;
+}

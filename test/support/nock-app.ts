@@ -47,10 +47,10 @@ export async function startApp(recorder: ImportRecorder, tuning: OctokitTuning =
   const probot = new Probot({
     appId: 123,
     privateKey,
-    Octokit: appOctokit({ retryAfterBaseValue: 1, writeMinTime: 0, ...tuning }),
+    Octokit: appOctokit({ retryAfterBaseValue: 1, ...tuning }),
     log: pino({ level: "silent" }),
   });
-  await probot.load(gitopsIngest({ recorder }));
+  await probot.load(gitopsIngest({ recorder, checkStartAfterMs: 0 }));
   return probot;
 }
 
@@ -61,6 +61,13 @@ export async function deliver(probot: Probot, name: EventName, payload: object, 
   await probot.receive({ id, name, payload } as unknown as EmitterWebhookEvent);
   return id;
 }
+
+/** The repository's GraphQL node id, as payloads carry it. */
+export const REPO_NODE_ID = "R_kgDOtest";
+
+/** A GraphQL request body: is it the branch's compare-and-swap mutation? */
+const isUpdateRefs = (body: unknown) =>
+  JSON.stringify(typeof body === "string" ? JSON.parse(body) : body).includes("updateRefs(");
 
 /** What GET /app answers: the app these tests run as. */
 export const OWN_APP = { id: 123, slug: APP_SLUG };
@@ -118,6 +125,7 @@ function checkEventEnvelope(repoId: number) {
 export function repositoryPayload(repoId: number) {
   return {
     id: repoId,
+    node_id: REPO_NODE_ID,
     name: REPO,
     full_name: FULL_NAME,
     private: true,
@@ -282,7 +290,7 @@ export class FakeGitHub {
    */
   graphql(times = 1, answer: (blob: GraphqlBlob) => GraphqlBlob | null = (blob) => blob): this {
     this.scope
-      .post("/graphql")
+      .post("/graphql", (body) => !isUpdateRefs(body))
       .times(times)
       .reply(200, (_uri, body) => {
         const { query } = (typeof body === "string" ? JSON.parse(body) : body) as { query: string };
@@ -340,15 +348,20 @@ export class FakeGitHub {
     return this;
   }
 
-  /** PATCH git/refs/heads%2F<branch>: 200, or 422 when the branch moved (not a fast forward). */
-  updateRef(branch: string, outcome: "ok" | "not-fast-forward" = "ok"): this {
-    const path = repoPath(`/git/refs/heads%2F${branch}`);
-    if (outcome === "ok")
-      this.scope.patch(path).reply(200, (_uri, body) => ({
-        ref: `refs/heads/${branch}`,
-        object: { type: "commit", sha: (typeof body === "string" ? JSON.parse(body) : body).sha },
-      }));
-    else this.scope.patch(path).reply(422, { message: "Update is not a fast forward" });
+  /**
+   * The branch's compare-and-swap (GraphQL `updateRefs` with `beforeOid`): applied, or refused
+   * because the branch is no longer at `beforeOid` (a 200 with `errors`, as GraphQL answers).
+   */
+  updateRef(_branch: string, outcome: "ok" | "stale" = "ok"): this {
+    this.scope.post("/graphql", isUpdateRefs).reply(
+      200,
+      outcome === "ok"
+        ? { data: { updateRefs: { clientMutationId: null } } }
+        : {
+            data: { updateRefs: null },
+            errors: [{ type: "UNPROCESSABLE", path: ["updateRefs"], message: "A ref update failed: stale" }],
+          },
+    );
     return this;
   }
 

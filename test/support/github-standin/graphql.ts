@@ -5,7 +5,7 @@
  * named fragments, @include/@skip. Objects are read with one `git cat-file --batch` per round.
  */
 import type { CatFileResult, GitRepo } from "./git.js";
-import { SHA_RE } from "./git.js";
+import { SHA_RE, ZERO_SHA } from "./git.js";
 import { bodyObject, isRecord, ok, type RequestContext, type Route } from "./http.js";
 
 // ------------------------------------------------------------------------------------------- lexer
@@ -579,7 +579,9 @@ async function execute(ex: Exec, operationName: string | undefined): Promise<Rec
         ? `No operation named "${operationName}"`
         : "An operation name is required when the document has several operations",
     );
-  if (op.type !== "query") throw new GqlError(`The stand-in only answers queries, not ${op.type}`);
+  if (op.type === "mutation") return executeMutation(ex, op.selections);
+  if (op.type !== "query")
+    throw new GqlError(`The stand-in only answers queries and mutations, not ${op.type}`);
   const o = ex.ctx.state.options;
   const errors: unknown[] = [];
   const data = await resolveObject(
@@ -619,6 +621,88 @@ async function execute(ex: Exec, operationName: string | undefined): Promise<Rec
     ex,
   );
   return errors.length > 0 ? { data, errors } : { data };
+}
+
+/**
+ * Mutations: `updateRefs` only, modelled on GitHub's: every `RefUpdate` is checked and applied
+ * atomically under the write lock; `beforeOid` must be where the ref is (a compare-and-swap with
+ * `git update-ref <ref> <new> <old>`), and without `force` the update must be a fast-forward.
+ * A failed update answers 200 with `errors` and `updateRefs: null`, and changes nothing.
+ */
+async function executeMutation(ex: Exec, selections: Selection[]): Promise<Record<string, unknown>> {
+  const fields = collectFields(selections, "Mutation", ex);
+  const data: Record<string, unknown> = {};
+  const errors: unknown[] = [];
+  for (const f of fields) {
+    if (f.kind !== "field" || f.name !== "updateRefs")
+      throw new GqlError(`Field '${f.kind === "field" ? f.name : "?"}' doesn't exist on type 'Mutation'`);
+    const input = argsOf(f.args, ex).input as {
+      repositoryId: string;
+      clientMutationId?: string;
+      refUpdates: Array<{ name: string; afterOid: string; beforeOid?: string; force?: boolean }>;
+    };
+    try {
+      await updateRefs(ex.ctx, input);
+      data[f.alias] = await resolveObject(
+        "UpdateRefsPayload",
+        { clientMutationId: (g) => scalar(g, input.clientMutationId ?? null) },
+        needsSelections(f, "UpdateRefsPayload"),
+        ex,
+      );
+    } catch (e) {
+      if (!(e instanceof GqlError)) throw e;
+      data[f.alias] = null;
+      errors.push({ type: "UNPROCESSABLE", path: [f.alias], locations: [], message: e.message });
+    }
+  }
+  return errors.length > 0 ? { data, errors } : { data };
+}
+
+async function updateRefs(
+  ctx: RequestContext,
+  input: {
+    repositoryId: string;
+    refUpdates: Array<{ name: string; afterOid: string; beforeOid?: string; force?: boolean }>;
+  },
+): Promise<void> {
+  const state = ctx.state;
+  if (input.repositoryId !== `R_${state.repoId}`)
+    throw new GqlError(`Could not resolve to a node with the global id of '${input.repositoryId}'`);
+  const git = state.git;
+  await state.writeLock.run(async () => {
+    // Check every update first, then apply them; a lost race with an outside push undoes the applied ones.
+    const planned: Array<{ name: string; before: string; after: string }> = [];
+    for (const u of input.refUpdates) {
+      if (!u.name.startsWith("refs/") || !(await git.checkRefFormat(u.name)))
+        throw new GqlError(`A ref update failed: invalid ref name ${u.name}`);
+      const current = (await git.resolve(u.name)) ?? ZERO_SHA;
+      if (u.beforeOid !== undefined && u.beforeOid !== null && u.beforeOid !== current)
+        throw new GqlError(
+          `A ref update failed: ${u.name} was expected to point to ${u.beforeOid} but points to ${current}`,
+        );
+      if (u.afterOid !== ZERO_SHA) {
+        if ((await git.typeOf(u.afterOid)) !== "commit" && u.name.startsWith("refs/heads/"))
+          throw new GqlError(`A ref update failed: ${u.afterOid} is not a commit`);
+        if (!u.force && current !== ZERO_SHA && !(await git.isAncestor(current, u.afterOid)))
+          throw new GqlError(`A ref update failed: ${u.name} is not a fast forward`);
+      }
+      planned.push({ name: u.name, before: current, after: u.afterOid });
+    }
+    const applied: typeof planned = [];
+    for (const p of planned) {
+      const ok =
+        p.after === ZERO_SHA
+          ? await git.deleteRef(p.name, p.before)
+          : await git.updateRef(p.name, p.after, p.before, "github-standin: updateRefs");
+      if (!ok) {
+        for (const a of applied.reverse())
+          if (a.before === ZERO_SHA) await git.deleteRef(a.name, a.after);
+          else await git.updateRef(a.name, a.before, a.after, "github-standin: updateRefs undone");
+        throw new GqlError(`A ref update failed: ${p.name} moved`);
+      }
+      applied.push(p);
+    }
+  });
 }
 
 export const graphqlRoutes: Route[] = [

@@ -37,6 +37,7 @@ export type {
   FaultMatch,
   FaultResponse,
   RecordedRequest,
+  RequestMatch,
   Standin,
   StandinOptions,
 } from "./types.js";

@@ -175,6 +175,62 @@ export const repoRoutes: Route[] = [
   repoRoute("GET", "/contents", async (ctx) => contents(ctx, "")),
   repoRoute("GET", "/contents/(.*)", async (ctx, [path]) => contents(ctx, path ?? "")),
 
+  // Compare two commits (`base...head`), with real git: status, counts and the commits head has on
+  // top of base, oldest first (250 by default, `per_page`/`page` up to 100 per page when given).
+  repoRoute("GET", "/compare/(.+)", async (ctx, [basehead]) => {
+    const git = ctx.state.git;
+    const m = /^(.+?)\.\.\.(.+)$/.exec(basehead as string);
+    if (!m) throw notFound();
+    const [base, head] = [await commitForRef(git, m[1] as string), await commitForRef(git, m[2] as string)];
+    if (!base || !head) throw notFound();
+    const aheadShas = (await git.text(["rev-list", "--reverse", "--topo-order", `${base.sha}..${head.sha}`]))
+      .split("\n")
+      .filter(Boolean);
+    const behindBy = Number(await git.text(["rev-list", "--count", `${head.sha}..${base.sha}`]));
+    const status =
+      aheadShas.length === 0 && behindBy === 0
+        ? "identical"
+        : behindBy === 0
+          ? "ahead"
+          : aheadShas.length === 0
+            ? "behind"
+            : "diverged";
+    const mergeBase = (await git.text(["merge-base", base.sha, head.sha]).catch(() => "")).trim();
+    const paged = ctx.query.has("per_page") || ctx.query.has("page");
+    const perPage = paged ? Math.min(100, Math.max(1, Number(ctx.query.get("per_page") ?? 30) || 30)) : 250;
+    const pageNo = Math.max(1, Number(ctx.query.get("page") ?? 1) || 1);
+    const pageShas = aheadShas.slice((pageNo - 1) * perPage, pageNo * perPage);
+    const commits = [];
+    for (const sha of pageShas) {
+      const c = await git.readCommit(sha);
+      if (c) commits.push(repoCommitJson(ctx, c));
+    }
+    const headers: Record<string, string> = {};
+    const last = Math.max(1, Math.ceil(aheadShas.length / perPage));
+    if (paged && pageNo < last) {
+      const q = new URLSearchParams(ctx.query);
+      q.set("per_page", String(perPage));
+      q.set("page", String(pageNo + 1));
+      headers.link = `<${ctx.apiBase}${ctx.path}?${q.toString()}>; rel="next"`;
+    }
+    const mb = mergeBase ? await git.readCommit(mergeBase) : null;
+    return ok(
+      {
+        url: `${repoBase(ctx).api}/compare/${basehead}`,
+        status,
+        ahead_by: aheadShas.length,
+        behind_by: behindBy,
+        total_commits: aheadShas.length,
+        base_commit: repoCommitJson(ctx, base),
+        merge_base_commit: mb ? repoCommitJson(ctx, mb) : null,
+        commits,
+        files: [],
+      },
+      200,
+      headers,
+    );
+  }),
+
   // Single commit, with the files it changed against its first parent.
   repoRoute("GET", "/commits/([^/]+)", async (ctx, [ref]) => {
     const git = ctx.state.git;

@@ -22,7 +22,15 @@ import { Mutex } from "./mutex.js";
 import { CheckRunStore, checkRoutes } from "./routes-checks.js";
 import { gitRoutes } from "./routes-git.js";
 import { repoRoutes } from "./routes-repo.js";
-import type { FaultMatch, FaultResponse, RecordedRequest, Standin, StandinOptions } from "./types.js";
+import type {
+  FaultMatch,
+  FaultResponse,
+  RecordedRequest,
+  RequestMatch,
+  Standin,
+  StandinOptions,
+} from "./types.js";
+import { graphqlProblems, loadGitHubDescriptions, restProblems } from "./validate.js";
 
 const ROUTES: Route[] = [...authRoutes, ...repoRoutes, ...gitRoutes, ...checkRoutes, ...graphqlRoutes];
 
@@ -48,8 +56,12 @@ function decodePath(p: string): string {
   }
 }
 
-function matches(m: { method?: string; path: RegExp }, method: string, path: string): boolean {
+function matches(m: RequestMatch, method: string, path: string, body: unknown): boolean {
   if (m.method && m.method.toUpperCase() !== method) return false;
+  if (m.body) {
+    m.body.lastIndex = 0;
+    if (!m.body.test(JSON.stringify(body ?? null))) return false;
+  }
   m.path.lastIndex = 0;
   return m.path.test(path);
 }
@@ -79,6 +91,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export async function startStandin(options: StandinOptions): Promise<Standin> {
+  // Validation must not stall the first request (and the app sharing this process) for seconds.
+  loadGitHubDescriptions();
   const resolved: ResolvedOptions = {
     owner: options.owner,
     repo: options.repo,
@@ -112,7 +126,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
   };
   const requests: RecordedRequest[] = [];
   const faults: Array<{ match: FaultMatch; response: FaultResponse; remaining: number }> = [];
-  const hooks: Array<{ match: { method?: string; path: RegExp }; hook: () => Promise<void> | void }> = [];
+  const hooks: Array<{ match: RequestMatch; hook: () => Promise<void> | void }> = [];
   let baseUrl = "";
   const started = new WeakMap<RecordedRequest, number>();
 
@@ -186,7 +200,30 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
       }
     }
 
-    const hookIndex = hooks.findIndex((h) => matches(h.match, method, path));
+    // Reject what GitHub rejects (and record it), before any hook or fault.
+    const problems =
+      path === "/graphql"
+        ? method === "POST"
+          ? graphqlProblems(record.body)
+          : []
+        : restProblems(method, rawPath, url.searchParams, record.body);
+    if (problems && problems.length > 0) {
+      record.invalid = problems;
+      if (path === "/graphql")
+        send(res, record, { status: 200, body: { errors: problems.map((message) => ({ message })) } });
+      else
+        send(res, record, {
+          status: 422,
+          body: {
+            message: `Invalid request.\n\n${problems.join("\n")}`,
+            documentation_url: DOCS,
+            status: "422",
+          },
+        });
+      return;
+    }
+
+    const hookIndex = hooks.findIndex((h) => matches(h.match, method, path, record.body));
     if (hookIndex >= 0) {
       const [h] = hooks.splice(hookIndex, 1);
       try {
@@ -198,21 +235,20 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
       }
     }
 
-    const fault = faults.find((f) => f.remaining > 0 && matches(f.match, method, path));
-    if (fault) {
-      fault.remaining--;
-      if (fault.remaining === 0) faults.splice(faults.indexOf(fault), 1);
+    const fault = faults.find((f) => f.remaining > 0 && matches(f.match, method, path, record.body));
+    const sendFault = (f: NonNullable<typeof fault>) => {
+      f.remaining--;
+      if (f.remaining === 0) faults.splice(faults.indexOf(f), 1);
       record.injected = true;
-      const status = fault.response.status;
-      const body = fault.response.body ?? {
+      const status = f.response.status;
+      const body = f.response.body ?? {
         message: DEFAULT_FAULT_MESSAGES[status] ?? `Injected failure (${status})`,
         documentation_url: DOCS,
       };
-      send(res, record, {
-        status,
-        body,
-        ...(fault.response.headers ? { headers: fault.response.headers } : {}),
-      });
+      send(res, record, { status, body, ...(f.response.headers ? { headers: f.response.headers } : {}) });
+    };
+    if (fault && !fault.match.afterApplying) {
+      sendFault(fault);
       return;
     }
 
@@ -277,6 +313,10 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
         };
       }
     }
+    if (fault?.match.afterApplying) {
+      sendFault(fault);
+      return;
+    }
     send(res, record, reply);
   };
 
@@ -304,6 +344,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     owner: resolved.owner,
     repo: resolved.repo,
     defaultBranch: resolved.defaultBranch,
+    repoNodeId: `R_${state.repoId}`,
     installationId: resolved.installationId,
     appId: resolved.appId,
     appSlug: resolved.appSlug,
@@ -311,6 +352,9 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     checkRuns: () => state.checks.snapshot(),
     failNext(match, response) {
       faults.push({ match, response, remaining: match.times ?? 1 });
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     beforeNext(match, hook) {
       hooks.push({ match, hook });

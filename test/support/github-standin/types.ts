@@ -42,6 +42,11 @@ export interface RecordedRequest {
   status: number;
   /** The response came from failNext. */
   injected?: boolean;
+  /**
+   * GitHub would have rejected it: what its OpenAPI description or GraphQL schema says is wrong.
+   * The stand-in answered as GitHub would (REST 422, GraphQL `errors`). Tests assert none happened.
+   */
+  invalid?: string[];
   /** No route matched (plain 404 for an endpoint the stand-in does not know). */
   unhandled?: boolean;
   /** For `POST /git/trees`: number of entries in the request's `tree` array. */
@@ -99,9 +104,20 @@ export interface CheckRunRecord {
   history: Array<{ method: "POST" | "PATCH"; body: Record<string, unknown>; at: string }>;
 }
 
-export interface FaultMatch {
+/** Which requests a fault or hook applies to. */
+export interface RequestMatch {
   method?: string;
   path: RegExp;
+  /** Tested against the request's JSON body text, e.g. /updateRefs\(/ for the branch's compare-and-swap. */
+  body?: RegExp;
+}
+
+export interface FaultMatch extends RequestMatch {
+  /**
+   * Carry the request out first, then answer with the fault: an answer lost after GitHub applied
+   * the request (a 5xx from a proxy, a dropped connection). Default false: nothing happens.
+   */
+  afterApplying?: boolean;
   /** How many matching requests fail (default 1). */
   times?: number;
 }
@@ -122,6 +138,8 @@ export interface Standin {
   owner: string;
   repo: string;
   defaultBranch: string;
+  /** The repository's GraphQL node id (webhook payloads carry it as repository.node_id). */
+  repoNodeId: string;
   installationId: number;
   appId: number;
   appSlug: string;
@@ -129,7 +147,9 @@ export interface Standin {
   requests: RecordedRequest[];
   checkRuns(): CheckRunRecord[];
   failNext(match: FaultMatch, response: FaultResponse): void;
-  beforeNext(match: { method?: string; path: RegExp }, hook: () => Promise<void> | void): void;
+  beforeNext(match: RequestMatch, hook: () => Promise<void> | void): void;
+  /** Drops every fault not used up yet (GitHub is back). */
+  clearFaults(): void;
   resetLog(): void;
   close(): Promise<void>;
 }
