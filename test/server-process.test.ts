@@ -157,4 +157,39 @@ describe("webhooks at the URL the setup page registers", () => {
     const [check] = await harness.waitForChecks(after);
     expect(check?.output.title).toBe("Ingested 48 resources from 3 files");
   });
+
+  it("with WEBHOOK_PROXY_URL, a push relayed by the smee channel is ingested (smee-client is installed)", {
+    timeout: 120_000,
+  }, async () => {
+    // A stand-in smee.io channel: the app's smee client connects, and we relay one delivery through it.
+    let relay: ((event: unknown) => void) | undefined;
+    let onConnect = () => {};
+    const connected = new Promise<void>((resolve) => {
+      onConnect = resolve;
+    });
+    const channel = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" }).write(": ready\n\n");
+      relay = (event) => res.write(`data: ${JSON.stringify(event)}\n\n`);
+      onConnect();
+    });
+    await new Promise<void>((resolve) => channel.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => {
+      channel.closeAllConnections();
+      return new Promise((done) => channel.close(done));
+    });
+    const proxyUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}/channel`;
+    h = await startHarness({ env: { WEBHOOK_PROXY_URL: proxyUrl } });
+    await connected;
+    const files = sampleInbox();
+    const after = await pushFiles(h.gh, "main", files, "Add the inbox");
+    const payload = h.pushPayload("0".repeat(40), after, Object.keys(files));
+    relay?.({
+      "x-github-event": "push",
+      "x-github-delivery": randomBytes(8).toString("hex"),
+      "x-hub-signature-256": `sha256=${createHmac("sha256", SECRET).update(JSON.stringify(payload)).digest("hex")}`,
+      body: payload,
+    });
+    const [check] = await h.waitForChecks(after);
+    expect(check?.output.title).toBe("Ingested 48 resources from 3 files");
+  });
 });

@@ -49,7 +49,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     // A UsageError (how the CLI was called) and a set-up failure (database unreachable) both exit 2;
     // 1 is kept for "a file would be rejected".
-    const message = error instanceof UsageError || error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`gitops-ingest: ${message}\n`);
     process.exitCode = 2;
   },
