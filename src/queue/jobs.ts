@@ -43,11 +43,28 @@ export function repositoryQueue(repositoryId: number): string {
  * A job still waiting under this key absorbs a newer one (graphile-worker's job_key): each run
  * reads the branch head anyway, so ten pushes while the first waits make one run.
  */
-export function jobKey(task: "ingest", job: Pick<IngestJob, "repositoryId" | "branch">): string;
-export function jobKey(task: "backfill", job: Pick<BackfillJob, "repositoryId">): string;
-export function jobKey(task: TaskName, job: { repositoryId: number; branch?: string }): string {
-  return task === "ingest" ? `ingest:${job.repositoryId}:${job.branch}` : `backfill:${job.repositoryId}`;
+export function jobKey(task: TaskName, job: IngestJob | BackfillJob): string {
+  return task === "ingest"
+    ? `ingest:${job.repositoryId}:${(job as IngestJob).branch}`
+    : `backfill:${job.repositoryId}`;
 }
+
+/**
+ * The job to run after a RetryLaterError. An ingest put-back carries no headSha: a push may have
+ * been merged into it meanwhile, so it reads the branch's current head.
+ */
+export function putBack(
+  task: TaskName,
+  job: IngestJob | BackfillJob,
+  retries: number,
+): IngestJob | BackfillJob {
+  if (task === "backfill") return { ...job, retries };
+  const { headSha: _pushed, ...rest } = job as IngestJob;
+  return { ...rest, trigger: "retry", retries };
+}
+
+/** Failed runs of a job before it is given up; graphile-worker waits exp(attempt) seconds between them. */
+export const MAX_ATTEMPTS = 5;
 
 export class InvalidJobError extends Error {
   override name = "InvalidJobError";
@@ -59,6 +76,7 @@ const isText = (value: unknown): value is string => typeof value === "string" &&
 /** Checks a payload read back from the database (a job added by hand or by an older version). */
 export function parseJob(task: "ingest", payload: unknown): IngestJob;
 export function parseJob(task: "backfill", payload: unknown): BackfillJob;
+export function parseJob(task: TaskName, payload: unknown): IngestJob | BackfillJob;
 export function parseJob(task: TaskName, payload: unknown): IngestJob | BackfillJob {
   const p = (payload ?? {}) as Record<string, unknown>;
   const bad = (field: string) =>

@@ -31,7 +31,9 @@ import {
   type IngestJob,
   InvalidJobError,
   jobKey,
+  MAX_ATTEMPTS,
   parseJob,
+  putBack,
   repositoryQueue,
   type TaskName,
 } from "./jobs.js";
@@ -72,8 +74,6 @@ export interface QueueOptions extends EnqueuerOptions {
   handlers: JobHandlers;
   /** Jobs run at once by this instance (default 4); never two of one repository. */
   concurrency?: number;
-  /** Failed runs of a job before it is given up (default 5); backoff is exp(attempt) seconds. */
-  maxAttempts?: number;
   /** RetryLaterError put-backs of a job before it is given up (default 10). */
   maxRetriesLater?: number;
   /** How often idle workers look for due jobs, in ms (default 1000); new jobs also wake them. */
@@ -140,6 +140,7 @@ function enqueuer(addJob: AddJob): JobEnqueuer {
       // A waiting job put back by RetryLaterError keeps its later run time: the push is absorbed,
       // the rate limit still honoured.
       jobKeyMode: "preserve_run_at",
+      maxAttempts: MAX_ATTEMPTS,
     });
     // revision counts the times a waiting job was replaced under its key.
     return { jobId: job.id, coalesced: job.revision > 0 };
@@ -181,7 +182,6 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   const { db, handlers, log } = options;
   const workerSchema = options.workerSchema ?? DEFAULT_WORKER_SCHEMA;
   const concurrency = options.concurrency ?? 4;
-  const maxAttempts = options.maxAttempts ?? 5;
   const maxRetriesLater = options.maxRetriesLater ?? 10;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const staleAfterMs = options.staleAfterMs ?? 60_000;
@@ -197,14 +197,11 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   const utils = await makeWorkerUtils({ pgPool, schema: workerSchema, logger, preset });
 
   const task =
-    <T extends IngestJob | BackfillJob>(
-      name: TaskName,
-      handle: (job: T, context: JobContext) => Promise<void>,
-    ): Task =>
+    (name: TaskName): Task =>
     async (payload: unknown, helpers: JobHelpers) => {
-      let job: T;
+      let job: IngestJob | BackfillJob;
       try {
-        job = parseJob(name as "ingest", payload) as T;
+        job = parseJob(name, payload);
       } catch (error) {
         // Retrying cannot fix a bad payload: log it and let the job go.
         if (error instanceof InvalidJobError) {
@@ -216,7 +213,8 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       const context = { jobId: helpers.job.id, attempt: helpers.job.attempts, signal: helpers.abortSignal };
       const fields = { jobId: context.jobId, task: name, repository: job.fullName, attempt: context.attempt };
       try {
-        await handle(job, context);
+        if (name === "ingest") await handlers.ingest(job as IngestJob, context);
+        else await handlers.backfill(job, context);
       } catch (error) {
         if (!(error instanceof RetryLaterError)) {
           log.warn({ ...fields, err: error }, `${name} job failed`);
@@ -228,18 +226,14 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
           return;
         }
         const runAt = new Date(Date.now() + error.retryAfterSeconds * 1000);
-        // A new job under the same key: this one (still locked) loses its key and completes; a push
-        // that arrived meanwhile is merged, but run no earlier than GitHub asked. The put-back reads
-        // the branch's current head, since a newer push may have been merged into it.
-        const { headSha: _head, ...rest } = job as IngestJob;
-        const next =
-          name === "ingest" ? { ...rest, trigger: "retry" as const, retries } : { ...job, retries };
-        await helpers.addJob(name, next, {
+        // A new job under the same key: this one (still locked) loses its key and completes. A push
+        // that arrived meanwhile is merged into it, but runs no earlier than GitHub asked.
+        await helpers.addJob(name, putBack(name, job, retries), {
           queueName: repositoryQueue(job.repositoryId),
-          jobKey: name === "ingest" ? jobKey("ingest", job as IngestJob) : jobKey("backfill", job),
+          jobKey: jobKey(name, job),
           jobKeyMode: "replace",
           runAt,
-          maxAttempts,
+          maxAttempts: MAX_ATTEMPTS,
         });
         log.warn({ ...fields, runAt, err: error }, `${name} job put back until ${runAt.toISOString()}`);
       }
@@ -282,7 +276,7 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       preset,
       // The abort signal fires when a stop has waited this long (see stop()).
       gracefulShutdownAbortTimeout: shutdownTimeoutMs,
-      taskList: { ingest: task("ingest", handlers.ingest), backfill: task("backfill", handlers.backfill) },
+      taskList: { ingest: task("ingest"), backfill: task("backfill") },
     });
   } catch (error) {
     await removeInstance(db, instanceId).catch(() => {});

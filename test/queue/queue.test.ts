@@ -169,6 +169,41 @@ describe.each(queueBackends)("job queue on $name", (backend) => {
     await waitFor("the jobs to be deleted", async () => (await jobsLeft(database)) === 0);
   });
 
+  it("runs a failed job again with backoff, as its next attempt (a backfill, queued twice)", async () => {
+    const database = await open();
+    const backfill = {
+      installationId: 7,
+      repositoryId: 71,
+      fullName: "acme/repo-71",
+      deliveryId: "install-1",
+    };
+    const enqueuer = await openJobEnqueuer({
+      connectionString: database.connectionString,
+      workerSchema: database.workerSchema,
+      log: recordingLogger(),
+    });
+    const queued = [await enqueuer.enqueueBackfill(backfill), await enqueuer.enqueueBackfill(backfill)];
+    await enqueuer.close();
+    expect(queued.map((q) => q.coalesced)).toEqual([false, true]);
+
+    const runs: { job: object; attempt: number }[] = [];
+    await start(database, database, {
+      handlers: {
+        ingest: async () => {},
+        backfill: async (job, context) => {
+          runs.push({ job, attempt: context.attempt });
+          if (context.attempt === 1) throw new Error("GitHub answered 502");
+        },
+      },
+    });
+    await waitFor("the second attempt", () => runs.length === 2);
+    await waitFor("the job to be deleted", async () => (await jobsLeft(database)) === 0);
+    expect(runs).toEqual([
+      { job: backfill, attempt: 1 },
+      { job: backfill, attempt: 2 },
+    ]);
+  });
+
   it("stop() lets the running job finish and takes no new one", async () => {
     const database = await open();
     const release = gate();
