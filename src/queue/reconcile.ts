@@ -140,3 +140,59 @@ async function forget(db: Kysely<Database>, repositoryId: number, branch: string
     .where("branch", "=", branch)
     .execute();
 }
+
+export interface SweepSummary {
+  repositories: number;
+  unchanged: number;
+  queued: number;
+  idle: number;
+  missing: number;
+  /** Repositories whose sweep failed (logged); the others were still swept. */
+  failed: number;
+}
+
+export interface SweepAllDeps {
+  db: Kysely<Database>;
+  /** An Octokit for an installation (Probot: `app.auth(installationId)`). */
+  octokitFor(installationId: number): Promise<Octokit>;
+  enqueuer: Pick<JobEnqueuer, "enqueueIngest">;
+  log: { warn(obj: object, msg: string): void };
+}
+
+/**
+ * One sweep over the given repositories (the caller leaves out suspended and removed
+ * installations). Sequential on purpose: GitHub's secondary limits count concurrent requests, and
+ * an idle sweep is cheap anyway. One failing repository does not stop the others.
+ */
+export async function sweepRepositories(
+  deps: SweepAllDeps,
+  targets: readonly SweepTarget[],
+): Promise<SweepSummary> {
+  const summary: SweepSummary = {
+    repositories: targets.length,
+    unchanged: 0,
+    queued: 0,
+    idle: 0,
+    missing: 0,
+    failed: 0,
+  };
+  const octokits = new Map<number, Promise<Octokit>>();
+  for (const target of targets) {
+    try {
+      let octokit = octokits.get(target.installationId);
+      if (!octokit) {
+        octokit = deps.octokitFor(target.installationId);
+        octokits.set(target.installationId, octokit);
+      }
+      const results = await sweepRepository(
+        { db: deps.db, octokit: await octokit, enqueuer: deps.enqueuer },
+        target,
+      );
+      for (const result of results) summary[result.status] += 1;
+    } catch (error) {
+      summary.failed += 1;
+      deps.log.warn({ repository: target.fullName, err: error }, "reconcile sweep of a repository failed");
+    }
+  }
+  return summary;
+}

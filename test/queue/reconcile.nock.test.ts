@@ -8,7 +8,7 @@ import { upsertRepository } from "../../src/db/installations.js";
 import { appOctokit } from "../../src/github/octokit.js";
 import type { Octokit } from "../../src/github/types.js";
 import type { IngestJob } from "../../src/queue/jobs.js";
-import { type SweepTarget, sweepRepository } from "../../src/queue/reconcile.js";
+import { type SweepTarget, sweepRepositories, sweepRepository } from "../../src/queue/reconcile.js";
 import { backends, sha, type TestDatabase } from "../db/support.js";
 
 const API = "https://api.github.com";
@@ -121,5 +121,52 @@ describe.each(backends)("reconcile sweep on $name", (backend) => {
     nock(API).get(REF).matchHeader("if-none-match", 'W/"e2"').reply(404, { message: "Not Found" });
     expect(await sweepRepository(deps, target)).toEqual([{ branch: "main", status: "missing" }]);
     expect(await database.db.selectFrom("branchHeads").selectAll().execute()).toEqual([]);
+  });
+
+  it("sweeps every repository even when one of them fails, and counts what it found", async () => {
+    queued.length = 0;
+    const broken: SweepTarget = {
+      installationId: 5,
+      repositoryId: 9002,
+      fullName: "netops/broken",
+      branches: ["main"],
+    };
+    await upsertRepository(database.db, {
+      githubId: 9002,
+      installationId: 5,
+      fullName: broken.fullName,
+      defaultBranch: "main",
+    });
+    const warnings: string[] = [];
+    const auths: number[] = [];
+    const deps = {
+      db: database.db,
+      octokitFor: async (installationId: number) => {
+        auths.push(installationId);
+        return octokit();
+      },
+      enqueuer,
+      log: { warn: (_fields: object, msg: string) => void warnings.push(msg) },
+    };
+    // plugin-retry asks a 500 four times (the request and 3 retries).
+    nock(API).get("/repos/netops/broken/git/ref/heads%2Fmain").times(4).reply(500, { message: "boom" });
+    nock(API)
+      .get(REF)
+      .matchHeader("if-none-match", (value) => value === undefined)
+      .reply(200, refBody("c3"), { etag: 'W/"e3"' })
+      .get(tree("c3"))
+      .reply(200, { sha: sha("t3"), truncated: false, tree: [file("gitops/dc1/raw/new.yaml")] });
+    expect(await sweepRepositories(deps, [broken, target])).toEqual({
+      repositories: 2,
+      unchanged: 0,
+      queued: 1,
+      idle: 0,
+      missing: 0,
+      failed: 1,
+    });
+    expect(warnings).toEqual(["reconcile sweep of a repository failed"]);
+    expect(queued.map((job) => job.repositoryId)).toEqual([9001]);
+    // One installation token for both repositories of the installation.
+    expect(auths).toEqual([5]);
   });
 });
