@@ -58,6 +58,8 @@ export interface JobContext {
 export interface JobHandlers {
   ingest(job: IngestJob, context: JobContext): Promise<void>;
   backfill(job: BackfillJob, context: JobContext): Promise<void>;
+  /** One reconcile sweep; runs every `reconcileIntervalSeconds` on one instance at a time. */
+  reconcile?(context: JobContext): Promise<void>;
 }
 
 export interface EnqueuerOptions {
@@ -84,6 +86,8 @@ export interface QueueOptions extends EnqueuerOptions {
   staleAfterMs?: number;
   /** How long stop() waits for running jobs by default (default 30 s). */
   shutdownTimeoutMs?: number;
+  /** Seconds between reconcile sweeps (RECONCILE_INTERVAL); 0 or absent: this instance runs none. */
+  reconcileIntervalSeconds?: number;
 }
 
 export interface EnqueuedJob {
@@ -151,6 +155,17 @@ function enqueuer(addJob: AddJob): JobEnqueuer {
   };
 }
 
+const RECONCILE = "reconcile";
+
+/** preserve_run_at at start (a restart keeps the schedule), replace after a sweep (the next one). */
+async function scheduleReconcile(addJob: AddJob, runAt: Date, mode: "preserve_run_at" | "replace") {
+  await addJob(
+    RECONCILE,
+    {},
+    { queueName: RECONCILE, jobKey: RECONCILE, jobKeyMode: mode, runAt, maxAttempts: 1 },
+  );
+}
+
 /** Adds jobs without running any (webhook handler in a web-only process, CLI). */
 export async function openJobEnqueuer(
   options: EnqueuerOptions,
@@ -187,6 +202,10 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   const staleAfterMs = options.staleAfterMs ?? 60_000;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const instanceId = randomUUID();
+  const reconcile =
+    handlers.reconcile && options.reconcileIntervalSeconds
+      ? { handler: handlers.reconcile, intervalSeconds: options.reconcileIntervalSeconds }
+      : undefined;
   // graphile-worker 0.17 locks jobs in the name of the worker pool (locked_by = pool id).
   const lockIds: string[] = [];
   let workerPool: WorkerPool | undefined;
@@ -239,6 +258,20 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       }
     };
 
+  // The sweep is itself a job that queues its next run: one key and one queue, so however many
+  // instances run, one sweep runs at a time and the interval holds across restarts.
+  const reconcileTask =
+    (handler: NonNullable<JobHandlers["reconcile"]>, intervalSeconds: number): Task =>
+    async (_payload: unknown, helpers: JobHelpers) => {
+      try {
+        await handler({ jobId: helpers.job.id, attempt: helpers.job.attempts, signal: helpers.abortSignal });
+      } catch (error) {
+        // Not retried: the next sweep comes soon enough and would do the same.
+        log.warn({ jobId: helpers.job.id, err: error }, "reconcile sweep failed");
+      }
+      await scheduleReconcile(helpers.addJob, new Date(Date.now() + intervalSeconds * 1000), "replace");
+    };
+
   const sweep = async () => {
     try {
       await heartbeat(db, instanceId, lockIds);
@@ -276,7 +309,11 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       preset,
       // The abort signal fires when a stop has waited this long (see stop()).
       gracefulShutdownAbortTimeout: shutdownTimeoutMs,
-      taskList: { ingest: task("ingest"), backfill: task("backfill") },
+      taskList: {
+        ingest: task("ingest"),
+        backfill: task("backfill"),
+        ...(reconcile ? { reconcile: reconcileTask(reconcile.handler, reconcile.intervalSeconds) } : {}),
+      },
     });
   } catch (error) {
     await removeInstance(db, instanceId).catch(() => {});
@@ -286,6 +323,8 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   }
   await sweep();
   const timer = setInterval(sweep, heartbeatMs);
+
+  if (reconcile) await scheduleReconcile(utils.addJob, new Date(), "preserve_run_at");
 
   let stopping: Promise<void> | undefined;
   return {

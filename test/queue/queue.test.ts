@@ -204,6 +204,39 @@ describe.each(queueBackends)("job queue on $name", (backend) => {
     ]);
   });
 
+  it("runs the reconcile sweep every interval, one at a time across instances, also after a failed sweep", async () => {
+    const database = await open();
+    const peer = await database.openPeer();
+    cleanups.push(() => peer.close());
+    let running = 0;
+    let overlaps = 0;
+    const sweeps: string[] = [];
+    const reconcile = (instance: string) => async () => {
+      running += 1;
+      if (running > 1) overlaps += 1;
+      sweeps.push(instance);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      running -= 1;
+      if (sweeps.length === 1) throw new Error("GitHub is down");
+    };
+    const handlers = (instance: string) => ({
+      ingest: async () => {},
+      backfill: noBackfill,
+      reconcile: reconcile(instance),
+    });
+    await start(database, database, { reconcileIntervalSeconds: 1, handlers: handlers("a") });
+    await start(peer, database, { reconcileIntervalSeconds: 1, handlers: handlers("b") });
+    await waitFor("three sweeps", () => sweeps.length >= 3);
+    expect(overlaps).toBe(0);
+    // Never more than the running sweep and the next one.
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from ${sql.id(database.workerSchema, "jobs")} where task_identifier = 'reconcile'`.execute(
+      database.db,
+    );
+    expect(rows[0]?.n).toBeLessThanOrEqual(2);
+  });
+
   it("stop() lets the running job finish and takes no new one", async () => {
     const database = await open();
     const release = gate();
