@@ -157,12 +157,16 @@ function enqueuer(addJob: AddJob): JobEnqueuer {
 
 const RECONCILE = "reconcile";
 
-/** preserve_run_at at start (a restart keeps the schedule), replace after a sweep (the next one). */
+/**
+ * preserve_run_at at start (a restart keeps the schedule), replace after a sweep (the next one).
+ * The task never throws, so attempts only count sweeps cut short by a crash or a forced stop: those
+ * run again rather than end the schedule.
+ */
 async function scheduleReconcile(addJob: AddJob, runAt: Date, mode: "preserve_run_at" | "replace") {
   await addJob(
     RECONCILE,
     {},
-    { queueName: RECONCILE, jobKey: RECONCILE, jobKeyMode: mode, runAt, maxAttempts: 1 },
+    { queueName: RECONCILE, jobKey: RECONCILE, jobKeyMode: mode, runAt, maxAttempts: MAX_ATTEMPTS },
   );
 }
 
