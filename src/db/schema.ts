@@ -163,6 +163,25 @@ export interface Database {
   importFiles: ImportFilesTable;
   importResources: ImportResourcesTable;
   resources: ResourcesTable;
+  queueInstances: QueueInstancesTable;
+  branchHeads: BranchHeadsTable;
+}
+
+/** A running job-queue instance (see src/queue/instances.ts). */
+export interface QueueInstancesTable {
+  id: string;
+  lockIds: ColumnType<string[], string[] | undefined, string[]>;
+  startedAt: CreatedAt;
+  heartbeatAt: CreatedAt;
+}
+
+/** The head last seen on an ingest branch by the reconcile sweep. */
+export interface BranchHeadsTable {
+  repositoryId: number;
+  branch: string;
+  headSha: string;
+  etag: string | null;
+  checkedAt: CreatedAt;
 }
 
 export type InstallationRow = Selectable<InstallationsTable>;

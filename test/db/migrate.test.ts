@@ -17,11 +17,11 @@ describe.each(backends)("migrations on $name", (backend) => {
     await t?.close();
   });
 
-  it("applies the initial migration once; a second run applies nothing", async () => {
-    expect(await migrateToLatest(t.db)).toEqual({ applied: ["0001_initial"] });
+  it("applies every migration once; a second run applies nothing", async () => {
+    expect(await migrateToLatest(t.db)).toEqual({ applied: ["0001_initial", "0002_jobs"] });
     expect(await migrateToLatest(t.db)).toEqual({ applied: [] });
     const status = await migrationStatus(t.db);
-    expect(status.map((m) => m.name)).toEqual(["0001_initial"]);
+    expect(status.map((m) => m.name)).toEqual(["0001_initial", "0002_jobs"]);
     expect(status[0]?.executedAt).toBeInstanceOf(Date);
   });
 
@@ -32,10 +32,12 @@ describe.each(backends)("migrations on $name", (backend) => {
     );
     expect(tables.rows.map((r) => r.tableName)).toEqual(
       expect.arrayContaining([
+        "branch_heads",
         "import_files",
         "import_resources",
         "imports",
         "installations",
+        "queue_instances",
         "repositories",
         "resources",
       ]),
@@ -50,7 +52,7 @@ describe.each(backends)("migrations on $name", (backend) => {
       select count(*) as n from information_schema.tables
       where table_schema = current_schema() and table_name = 'imports'`.execute(t.db);
     expect(left.rows[0]?.n).toBe(0);
-    expect(await migrateToLatest(t.db)).toEqual({ applied: ["0001_initial"] });
+    expect(await migrateToLatest(t.db)).toEqual({ applied: ["0001_initial", "0002_jobs"] });
   });
 
   it("finds the migrations folder from the module, not the cwd", () => {
@@ -64,16 +66,18 @@ describe.each(backends)("migrations on $name", (backend) => {
     const { join } = await import("node:path");
     const folder = await mkdtemp(join(tmpdir(), "migrations-"));
     await copyFile(join(MIGRATIONS_DIR, "0001_initial.ts"), join(folder, "0001_initial.ts"));
+    await copyFile(join(MIGRATIONS_DIR, "0002_jobs.ts"), join(folder, "0002_jobs.ts"));
     await writeFile(
-      join(folder, "0002_broken.ts"),
+      join(folder, "0003_broken.ts"),
       'import { sql } from "kysely";\nexport async function up(db) { await sql`select * from no_such_table`.execute(db); }\n',
     );
     await expect(migrateToLatest(t.db, { folder })).rejects.toThrow(
-      /migration 0002_broken failed: .*no_such_table/,
+      /migration 0003_broken failed: .*no_such_table/,
     );
-    // The failed migration left nothing behind: still only 0001 recorded.
+    // The failed migration left nothing behind: still only 0001 and 0002 recorded.
     expect((await migrationStatus(t.db)).filter((m) => m.executedAt).map((m) => m.name)).toEqual([
       "0001_initial",
+      "0002_jobs",
     ]);
   });
 });

@@ -1,0 +1,361 @@
+/**
+ * The durable job queue, on graphile-worker (why that library: see the README's queue section).
+ *
+ * - `openJobEnqueuer` only adds jobs: one insert, for the webhook handler and the CLI.
+ * - `startQueue` also runs them: `concurrency` jobs at once, one per repository at a time across
+ *   every instance sharing the database, a RetryLaterError puts the job back at the time GitHub
+ *   asked for, other errors retry with graphile-worker's exponential backoff, jobs of a dead
+ *   instance are freed by the orphan sweep (instances.ts), and `stop` drains gracefully.
+ *
+ * Works the same on Postgres and on the embedded server (src/db/embedded-server.ts).
+ */
+import { randomUUID } from "node:crypto";
+import EventEmitter from "node:events";
+import {
+  type JobHelpers,
+  Logger,
+  makeWorkerUtils,
+  type Runner,
+  run,
+  type Task,
+  type WorkerEvents,
+  type WorkerPool,
+  type WorkerUtils,
+} from "graphile-worker";
+import type { Kysely } from "kysely";
+import pg from "pg";
+import type { Database } from "../db/schema.js";
+import { forgetSilentInstances, heartbeat, orphanedWorkers, removeInstance } from "./instances.js";
+import {
+  type BackfillJob,
+  type IngestJob,
+  InvalidJobError,
+  jobKey,
+  MAX_ATTEMPTS,
+  parseJob,
+  putBack,
+  repositoryQueue,
+  type TaskName,
+} from "./jobs.js";
+import { RetryLaterError } from "./retry-later.js";
+
+/** The part of pino the queue logs through (Probot's logger fits). */
+export interface QueueLogger {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface JobContext {
+  jobId: string;
+  /** 1 on the first run; counts crashes and failures, not RetryLaterError put-backs. */
+  attempt: number;
+  /** Aborts when a stop() has waited long enough: wind up quickly (the job will run again). */
+  signal: AbortSignal;
+}
+
+export interface JobHandlers {
+  ingest(job: IngestJob, context: JobContext): Promise<void>;
+  backfill(job: BackfillJob, context: JobContext): Promise<void>;
+  /** One reconcile sweep; runs every `reconcileIntervalSeconds` on one instance at a time. */
+  reconcile?(context: JobContext): Promise<void>;
+}
+
+export interface EnqueuerOptions {
+  /** postgres:// URL of the database (the embedded server's URL on the embedded default). */
+  connectionString: string;
+  /** graphile-worker's schema (default `graphile_worker`); one per deployment sharing a database. */
+  workerSchema?: string;
+  log: QueueLogger;
+}
+
+export interface QueueOptions extends EnqueuerOptions {
+  /** The app's database (same one), for the instance heartbeats. */
+  db: Kysely<Database>;
+  handlers: JobHandlers;
+  /** Jobs run at once by this instance (default 4); never two of one repository. */
+  concurrency?: number;
+  /** RetryLaterError put-backs of a job before it is given up (default 10). */
+  maxRetriesLater?: number;
+  /** How often idle workers look for due jobs, in ms (default 1000); new jobs also wake them. */
+  pollIntervalMs?: number;
+  /** Heartbeat and orphan sweep period, in ms (default 10 s). */
+  heartbeatMs?: number;
+  /** An instance silent this long is dead and its jobs run again (default 60 s). */
+  staleAfterMs?: number;
+  /** How long stop() waits for running jobs by default (default 30 s). */
+  shutdownTimeoutMs?: number;
+  /** Seconds between reconcile sweeps (RECONCILE_INTERVAL); 0 or absent: this instance runs none. */
+  reconcileIntervalSeconds?: number;
+}
+
+export interface EnqueuedJob {
+  jobId: string;
+  /** Set when a job that was still waiting took this one in instead of a new job being added. */
+  coalesced: boolean;
+}
+
+export interface JobEnqueuer {
+  enqueueIngest(job: IngestJob): Promise<EnqueuedJob>;
+  enqueueBackfill(job: BackfillJob): Promise<EnqueuedJob>;
+}
+
+export interface Queue extends JobEnqueuer {
+  /** Stops taking jobs, waits up to timeoutMs for running ones, then fails them (they run again later). */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export const DEFAULT_WORKER_SCHEMA = "graphile_worker";
+
+function graphileLogger(log: QueueLogger): Logger {
+  return new Logger((scope) => (level, message) => {
+    // Scope only (worker, task, job id): graphile's meta can carry whole job rows.
+    const fields = { queue: scope };
+    if (level === "error") log.error(fields, message);
+    else if (level === "warning") log.warn(fields, message);
+    // Its info lines are per job ("Completed task …"): debug for us, we log outcomes ourselves.
+    else log.debug(fields, message);
+  });
+}
+
+function newPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, application_name: "gitops-ingest-queue" });
+  // A dropped idle connection must not crash the process; the next checkout reconnects.
+  pool.on("error", () => {});
+  // A checked-out connection that dies fails its query; the client's own event needs a listener too.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
+  return pool;
+}
+
+// Named prepared statements live in the session, and every connection to the embedded server
+// shares PGlite's one session: two clients preparing one name collide. Cheap to lose on Postgres.
+const preset = { worker: { preparedStatements: false } };
+
+type AddJob = WorkerUtils["addJob"];
+
+function enqueuer(addJob: AddJob): JobEnqueuer {
+  const add = async (task: TaskName, payload: IngestJob | BackfillJob, key: string): Promise<EnqueuedJob> => {
+    const job = await addJob(task, payload, {
+      queueName: repositoryQueue(payload.repositoryId),
+      jobKey: key,
+      // A waiting job put back by RetryLaterError keeps its later run time: the push is absorbed,
+      // the rate limit still honoured.
+      jobKeyMode: "preserve_run_at",
+      maxAttempts: MAX_ATTEMPTS,
+    });
+    // revision counts the times a waiting job was replaced under its key.
+    return { jobId: job.id, coalesced: job.revision > 0 };
+  };
+  return {
+    enqueueIngest: (job) => add("ingest", parseJob("ingest", job), jobKey("ingest", job)),
+    enqueueBackfill: (job) => add("backfill", parseJob("backfill", job), jobKey("backfill", job)),
+  };
+}
+
+const RECONCILE = "reconcile";
+
+/**
+ * preserve_run_at at start (a restart keeps the schedule), replace after a sweep (the next one).
+ * The task never throws, so attempts only count sweeps cut short by a crash or a forced stop: those
+ * run again rather than end the schedule.
+ */
+async function scheduleReconcile(addJob: AddJob, runAt: Date, mode: "preserve_run_at" | "replace") {
+  await addJob(
+    RECONCILE,
+    {},
+    { queueName: RECONCILE, jobKey: RECONCILE, jobKeyMode: mode, runAt, maxAttempts: MAX_ATTEMPTS },
+  );
+}
+
+/** Adds jobs without running any (webhook handler in a web-only process, CLI). */
+export async function openJobEnqueuer(
+  options: EnqueuerOptions,
+): Promise<JobEnqueuer & { close(): Promise<void> }> {
+  const pgPool = newPool(options.connectionString, 2);
+  const utils = await makeWorkerUtils({
+    pgPool,
+    schema: options.workerSchema ?? DEFAULT_WORKER_SCHEMA,
+    logger: graphileLogger(options.log),
+    preset,
+  });
+  try {
+    await utils.migrate();
+  } catch (error) {
+    await utils.release();
+    await pgPool.end();
+    throw error;
+  }
+  return {
+    ...enqueuer(utils.addJob),
+    async close() {
+      await utils.release();
+      await pgPool.end();
+    },
+  };
+}
+
+export async function startQueue(options: QueueOptions): Promise<Queue> {
+  const { db, handlers, log } = options;
+  const workerSchema = options.workerSchema ?? DEFAULT_WORKER_SCHEMA;
+  const concurrency = options.concurrency ?? 4;
+  const maxRetriesLater = options.maxRetriesLater ?? 10;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const staleAfterMs = options.staleAfterMs ?? 60_000;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
+  const instanceId = randomUUID();
+  const reconcile =
+    handlers.reconcile && options.reconcileIntervalSeconds
+      ? { handler: handlers.reconcile, intervalSeconds: options.reconcileIntervalSeconds }
+      : undefined;
+  // graphile-worker 0.17 locks jobs in the name of the worker pool (locked_by = pool id).
+  const lockIds: string[] = [];
+  let workerPool: WorkerPool | undefined;
+
+  // One connection per worker, one for LISTEN, one for adding jobs.
+  const pgPool = newPool(options.connectionString, concurrency + 2);
+  const logger = graphileLogger(log);
+  const utils = await makeWorkerUtils({ pgPool, schema: workerSchema, logger, preset });
+
+  const task =
+    (name: TaskName): Task =>
+    async (payload: unknown, helpers: JobHelpers) => {
+      let job: IngestJob | BackfillJob;
+      try {
+        job = parseJob(name, payload);
+      } catch (error) {
+        // Retrying cannot fix a bad payload: log it and let the job go.
+        if (error instanceof InvalidJobError) {
+          log.error({ jobId: helpers.job.id, err: error }, "dropping a job with an invalid payload");
+          return;
+        }
+        throw error;
+      }
+      const context = { jobId: helpers.job.id, attempt: helpers.job.attempts, signal: helpers.abortSignal };
+      const fields = { jobId: context.jobId, task: name, repository: job.fullName, attempt: context.attempt };
+      try {
+        if (name === "ingest") await handlers.ingest(job as IngestJob, context);
+        else await handlers.backfill(job, context);
+      } catch (error) {
+        if (!(error instanceof RetryLaterError)) {
+          log.warn({ ...fields, err: error }, `${name} job failed`);
+          throw error;
+        }
+        const retries = (job.retries ?? 0) + 1;
+        if (retries > maxRetriesLater) {
+          log.error({ ...fields, err: error }, `${name} job given up after ${maxRetriesLater} put-backs`);
+          return;
+        }
+        const runAt = new Date(Date.now() + error.retryAfterSeconds * 1000);
+        // A new job under the same key: this one (still locked) loses its key and completes. A push
+        // that arrived meanwhile is merged into it, but runs no earlier than GitHub asked.
+        await helpers.addJob(name, putBack(name, job, retries), {
+          queueName: repositoryQueue(job.repositoryId),
+          jobKey: jobKey(name, job),
+          jobKeyMode: "replace",
+          runAt,
+          maxAttempts: MAX_ATTEMPTS,
+        });
+        log.warn({ ...fields, runAt, err: error }, `${name} job put back until ${runAt.toISOString()}`);
+      }
+    };
+
+  // The sweep is itself a job that queues its next run: one key and one queue, so however many
+  // instances run, one sweep runs at a time and the interval holds across restarts.
+  const reconcileTask =
+    (handler: NonNullable<JobHandlers["reconcile"]>, intervalSeconds: number): Task =>
+    async (_payload: unknown, helpers: JobHelpers) => {
+      try {
+        await handler({ jobId: helpers.job.id, attempt: helpers.job.attempts, signal: helpers.abortSignal });
+      } catch (error) {
+        // Not retried: the next sweep comes soon enough and would do the same.
+        log.warn({ jobId: helpers.job.id, err: error }, "reconcile sweep failed");
+      }
+      await scheduleReconcile(helpers.addJob, new Date(Date.now() + intervalSeconds * 1000), "replace");
+    };
+
+  const sweep = async () => {
+    try {
+      await heartbeat(db, instanceId, lockIds);
+      const sweepOptions = { db, workerSchema, instanceId, ownLockIds: lockIds, staleAfterMs };
+      const orphans = await orphanedWorkers(sweepOptions);
+      if (orphans.length > 0) {
+        await utils.forceUnlockWorkers(orphans);
+        log.warn({ workers: orphans }, "freed the jobs of queue workers that stopped without finishing");
+      }
+      await forgetSilentInstances(sweepOptions);
+    } catch (error) {
+      log.error({ err: error }, "queue heartbeat failed");
+    }
+  };
+
+  const events: WorkerEvents = new EventEmitter();
+  events.on("pool:create", ({ workerPool: pool }) => {
+    workerPool = pool;
+    lockIds.push(pool.id);
+  });
+
+  let runner: Runner;
+  try {
+    await utils.migrate();
+    // Recorded before any job is taken, so no other instance sees our jobs as orphans.
+    await heartbeat(db, instanceId, lockIds);
+    runner = await run({
+      pgPool,
+      schema: workerSchema,
+      concurrency,
+      pollInterval: options.pollIntervalMs ?? 1000,
+      noHandleSignals: true,
+      logger,
+      events,
+      preset,
+      // The abort signal fires when a stop has waited this long (see stop()).
+      gracefulShutdownAbortTimeout: shutdownTimeoutMs,
+      taskList: {
+        ingest: task("ingest"),
+        backfill: task("backfill"),
+        ...(reconcile ? { reconcile: reconcileTask(reconcile.handler, reconcile.intervalSeconds) } : {}),
+      },
+    });
+  } catch (error) {
+    await removeInstance(db, instanceId).catch(() => {});
+    await utils.release();
+    await pgPool.end();
+    throw error;
+  }
+  await sweep();
+  const timer = setInterval(sweep, heartbeatMs);
+
+  if (reconcile) await scheduleReconcile(utils.addJob, new Date(), "preserve_run_at");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    ...enqueuer(utils.addJob),
+    stop({ timeoutMs = shutdownTimeoutMs } = {}) {
+      stopping ??= (async () => {
+        clearInterval(timer);
+        let timeout: NodeJS.Timeout | undefined;
+        const expired = new Promise<"expired">((resolve) => {
+          timeout = setTimeout(() => resolve("expired"), timeoutMs);
+        });
+        const result = await Promise.race([runner.stop().then(() => "stopped" as const), expired]);
+        clearTimeout(timeout);
+        if (result === "expired") {
+          log.warn({ timeoutMs }, "jobs still running at shutdown: failing them so they run again");
+          // runner.kill() does nothing once a graceful stop has begun: go to the pool itself.
+          await Promise.resolve(
+            workerPool?.forcefulShutdown(`still running after ${timeoutMs} ms of shutdown`),
+          ).catch((error: unknown) =>
+            log.error({ err: error }, "failing the running jobs at shutdown failed"),
+          );
+        }
+        await removeInstance(db, instanceId).catch(() => {});
+        await utils.release();
+        await pgPool.end();
+      })();
+      return stopping;
+    },
+  };
+}
