@@ -5,7 +5,8 @@
 import type { Context, Probot } from "probot";
 import { CONFIG_FILE, type ConfigResult, parseConfig } from "./config.js";
 import { CHECK_NAME, RERUN_ACTION } from "./github/check-run.js";
-import type { Octokit } from "./github/types.js";
+import { type Octokit, repoFromFullName } from "./github/types.js";
+import { runPreview } from "./ingestion/preview.js";
 import type { ImportRecorder, RepositoryInfo } from "./ingestion/recorder.js";
 import { reportUnreadableConfig, runIngestion } from "./ingestion/run.js";
 import { settleImport } from "./ingestion/settle.js";
@@ -159,6 +160,42 @@ export function gitopsIngest(options: AppOptions) {
       await rerun(context, { headBranch: check_suite.head_branch, headSha: check_suite.head_sha });
     });
 
+    /** A pull request into an ingest branch: the same pipeline on its head, said on the head commit, nothing committed. */
+    app.on(
+      [
+        "pull_request.opened",
+        "pull_request.synchronize",
+        "pull_request.reopened",
+        "pull_request.ready_for_review",
+      ],
+      async (context) => {
+        const { payload } = context;
+        const pr = payload.pull_request;
+        const repository = repositoryInfo(payload.repository, payload.installation?.id);
+        const log = context.log.child({ delivery: context.id, repo: repository.fullName, pr: pr.number });
+        const loaded = await loadConfig(context);
+        if (loaded.kind === "unreadable") {
+          log.error({ err: loaded.error }, "could not read the configuration: no preview");
+          return;
+        }
+        if (!ingestsBranch(loaded.config, repository, pr.base.ref)) {
+          log.debug("pull request into a branch not configured for ingestion: no preview");
+          return;
+        }
+        const outcome = await runPreview(
+          { octokit: context.octokit as Octokit, log },
+          {
+            repo: repoFromFullName(repository.fullName),
+            headSha: pr.head.sha,
+            baseSha: pr.base.sha,
+            config: loaded.config,
+            deliveryId: context.id,
+          },
+        );
+        log.info({ outcome }, "pull request previewed");
+      },
+    );
+
     app.on("installation", async (context) => {
       const { installation, action } = context.payload;
       const account =
@@ -195,7 +232,9 @@ function ingestsBranch(config: ConfigResult, repository: RepositoryInfo, branch:
  * An invalid file is a config with errors (the user's to fix); GitHub failing to serve it (an
  * HTTP error: 5xx after retries, 422, …) is "unreadable", reported as GitHub's failure.
  */
-async function loadConfig(context: Context<"push" | "check_run" | "check_suite">): Promise<LoadedConfig> {
+async function loadConfig(
+  context: Context<"push" | "check_run" | "check_suite" | "pull_request">,
+): Promise<LoadedConfig> {
   let raw: unknown;
   try {
     raw = await context.config(CONFIG_FILE);

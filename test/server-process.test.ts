@@ -51,9 +51,15 @@ describe("setup mode (no credentials)", () => {
       "check_suite",
       "installation",
       "installation_repositories",
+      "pull_request",
       "push",
     ]);
-    expect(manifest.default_permissions).toEqual({ contents: "write", checks: "write", metadata: "read" });
+    expect(manifest.default_permissions).toEqual({
+      contents: "write",
+      checks: "write",
+      metadata: "read",
+      pull_requests: "read",
+    });
     expect(manifest.redirect_url).toBe(`${setup.url}/probot/setup`);
     expect(existsSync(dataDir)).toBe(false);
   });

@@ -41,6 +41,16 @@ export type PreviewOutcome =
 export async function runPreview(deps: PreviewDeps, request: PreviewRequest): Promise<PreviewOutcome> {
   const { octokit, log } = deps;
   const { repo, headSha, baseSha, config } = request;
+  const externalId = `preview:${request.deliveryId}`;
+  if (config.errors.length > 0) {
+    const checkRunId = await new CheckRun(octokit, repo, headSha, { externalId, log }).complete({
+      conclusion: "failure",
+      title: "Invalid configuration: nothing would be ingested",
+      summary: `\`.github/gitops-ingest.yml\` has problems:\n\n${config.errors.map((e) => `- ${e}`).join("\n")}`,
+      annotations: [],
+    });
+    return { status: "reported", checkRunId, conclusion: "failure" };
+  }
   const [head, base] = await Promise.all([
     readCommitTree(octokit, repo, headSha),
     readCommitTree(octokit, repo, baseSha),
@@ -50,7 +60,7 @@ export async function runPreview(deps: PreviewDeps, request: PreviewRequest): Pr
     config.config.roots,
   );
   if (discovered.length === 0) return { status: "no-roots" };
-  const check = new CheckRun(octokit, repo, headSha, { externalId: `preview:${request.deliveryId}`, log });
+  const check = new CheckRun(octokit, repo, headSha, { externalId, log });
   const changes = managedChanges(discovered, head.files, base.files);
   const maxFileBytes = config.config.maxFileBytes;
   const headByPath = new Map(head.files.map((f) => [f.path, f]));
