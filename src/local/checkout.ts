@@ -14,6 +14,7 @@ import {
 } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { UsageError } from "../cli/usage-error.js";
+import { rootGlobProblem } from "../config.js";
 import { discoverRoots, isCurrentFile, isLegacyUnmanagedFile, rootInputs } from "../pipeline/discover.js";
 import { gitBlobSha } from "../pipeline/git-blob.js";
 import type { GitMode, IngestInput, IngestOptions, Plan, RawFile } from "../pipeline/types.js";
@@ -65,6 +66,10 @@ export async function readCheckout(
   options: IngestOptions & { roots?: readonly string[]; sourceCommit?: string },
 ): Promise<IngestInput> {
   const sourceCommit = checkSourceCommit(options.sourceCommit ?? "working-tree");
+  for (const glob of options.roots ?? []) {
+    const problem = rootGlobProblem(glob);
+    if (problem) throw new UsageError(`root glob ${JSON.stringify(glob)}: ${problem}`);
+  }
   const entries = await listEntries(dir);
   const modes = new Map(entries.map((e) => [e.path, e.mode]));
   const discovered = discoverRoots(
