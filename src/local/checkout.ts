@@ -31,11 +31,13 @@ export interface CheckoutEntry {
 }
 
 /**
- * Every file under dir as git sees it: regular files (100644, or 100755 when executable), symlinks
- * (120000, never followed) and nested repositories (160000: a folder holding `.git`, not descended).
+ * Every file under dir as git sees it: regular files (100644; readCheckout looks up the executable
+ * bit of raw files only), symlinks (120000, never followed) and nested repositories (160000: a folder
+ * holding `.git`, not descended).
  * Only "/" separates path segments, so a name with a backslash is a name, as it is for git.
  */
-export async function listEntries(dir: string): Promise<CheckoutEntry[]> {
+export async function listEntries(folder: string): Promise<CheckoutEntry[]> {
+  const dir = resolve(folder);
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const relative = (entry: Dirent) =>
     join(entry.parentPath, entry.name)
