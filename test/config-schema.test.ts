@@ -3,7 +3,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../src/cli/usage-error.js";
 import { DEFAULT_CONFIG, parseConfig } from "../src/config.js";
+import { readCheckout } from "../src/local/checkout.js";
 import { discoverRoots } from "../src/pipeline/discover.js";
 
 describe("root globs that can never match are errors naming the setting", () => {
@@ -53,6 +55,12 @@ describe("root globs that can never match are errors naming the setting", () => 
     ]);
     expect(config).toEqual({ ...DEFAULT_CONFIG, archive: false });
   });
+});
+
+it("a root glob given on the command line gets the same check, as a usage error", async () => {
+  const reading = readCheckout(import.meta.dirname, { roots: ["fabrics/*/inbox"] });
+  await expect(reading).rejects.toBeInstanceOf(UsageError);
+  await expect(reading).rejects.toThrow('root glob "fabrics/*/inbox": must end in "/raw"');
 });
 
 describe("the published schema", () => {

@@ -12,6 +12,7 @@ import { UsageError } from "../src/cli/usage-error.js";
 import { applyPlan } from "../src/local/checkout.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { checkResult } from "../src/report/check-result.js";
+import { commitMessage, sourceFromMessage } from "../src/report/commit-message.js";
 import { FABRIC_ROOT, RAW, vpcYaml } from "./support/fabric.js";
 
 const run = promisify(execFile);
@@ -236,5 +237,28 @@ describe("git modes in the pipeline (as the app passes them from the tree)", () 
       [`${ARCHIVE}/plain.yaml`, undefined],
       [`${ARCHIVE}/run.yaml`, "100755"],
     ]);
+  });
+});
+
+describe("control characters in names", () => {
+  it("a raw path with a newline cannot forge the commit message's source trailer", () => {
+    const forged = "1111111111111111111111111111111111111111";
+    const root = `gitops/x\nGitops-Ingest-Source: ${forged}`;
+    const raw = `${root}/raw/a\nGitops-Ingest-Source: ${forged}.yaml`;
+    const result = ingest({
+      sourceCommit: COMMIT,
+      current: new Map(),
+      roots: [
+        {
+          root,
+          hasGitkeep: true,
+          raw: [{ path: raw, bytes: new TextEncoder().encode(vpcYaml("v", 1, 1001)) }],
+        },
+      ],
+    });
+    const message = commitMessage(result.report);
+    expect(sourceFromMessage(message)).toBe(COMMIT);
+    expect(message.match(/^Gitops-Ingest-Source: /gm)).toHaveLength(1);
+    expect(message).toContain(JSON.stringify(raw));
   });
 });

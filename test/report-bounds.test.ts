@@ -1,7 +1,7 @@
 /** What a check run says about many problems: warnings in the summary, a bounded set of annotations. */
 import { describe, expect, it } from "vitest";
 import { MAX_PROBLEMS_PER_FILE } from "../src/pipeline/bound-problems.js";
-import { MAX_ANNOTATIONS, MAX_ANNOTATIONS_PER_FILE } from "../src/report/annotation-budget.js";
+import { FAIR_SHARE_PER_FILE, MAX_ANNOTATIONS } from "../src/report/annotation-budget.js";
 import { checkResult } from "../src/report/check-result.js";
 import { RAW } from "./support/fabric.js";
 import { ingestTree } from "./support/pipeline.js";
@@ -46,7 +46,7 @@ describe("an annotation flood is capped", () => {
     expect(more?.message).toMatch(/and \d+ more problems in this file/);
   });
 
-  it("annotates at most 250 per run, at most 25 per file, errors before warnings, and says how many were left out", () => {
+  it("annotates at most 250 per run, every file its share first, errors before warnings, and says how many were left out", () => {
     const tree: Record<string, string> = {};
     for (let i = 0; i < 20; i++) tree[`${RAW}/bad-${String(i).padStart(2, "0")}.yaml`] = invalidDocs(40);
     for (let i = 0; i < 5; i++) tree[`${RAW}/warn-${i}.yaml`] = vpcWithMissingNamespace(`vpc-${i}`);
@@ -54,10 +54,18 @@ describe("an annotation flood is capped", () => {
     expect(result.annotations).toHaveLength(MAX_ANNOTATIONS);
     const perFile = new Map<string, number>();
     for (const a of result.annotations) perFile.set(a.path, (perFile.get(a.path) ?? 0) + 1);
-    expect(Math.max(...perFile.values())).toBe(MAX_ANNOTATIONS_PER_FILE);
-    expect(result.annotations.every((a) => a.annotation_level === "failure")).toBe(true);
+    // First every file's share (errors before warnings): 20 × 10 errors and the 5 warning files' one
+    // warning each; then the 45 left, most severe first in report order: the first file's next errors.
+    expect(perFile.size).toBe(25);
+    expect([...perFile.values()].sort((a, b) => a - b)).toEqual([
+      ...Array(5).fill(1),
+      ...Array(19).fill(FAIR_SHARE_PER_FILE),
+      55,
+    ]);
+    expect(perFile.get(`${RAW}/bad-00.yaml`)).toBe(55);
+    expect(result.annotations.filter((a) => a.annotation_level === "warning")).toHaveLength(5);
     expect(result.summary).toMatch(
-      /\d+ more problems are not annotated \(\d+ errors, 5 warnings, 0 notices\)/,
+      /\d+ more problems are not annotated \(\d+ errors, 0 warnings, 0 notices\)/,
     );
   });
 

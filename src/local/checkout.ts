@@ -14,6 +14,7 @@ import {
 } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { UsageError } from "../cli/usage-error.js";
+import { rootGlobProblem } from "../config.js";
 import { discoverRoots, isCurrentFile, isLegacyUnmanagedFile, rootInputs } from "../pipeline/discover.js";
 import { gitBlobSha } from "../pipeline/git-blob.js";
 import type { GitMode, IngestInput, IngestOptions, Plan, RawFile } from "../pipeline/types.js";
@@ -30,11 +31,13 @@ export interface CheckoutEntry {
 }
 
 /**
- * Every file under dir as git sees it: regular files (100644, or 100755 when executable), symlinks
- * (120000, never followed) and nested repositories (160000: a folder holding `.git`, not descended).
+ * Every file under dir as git sees it: regular files (100644; readCheckout looks up the executable
+ * bit of raw files only), symlinks (120000, never followed) and nested repositories (160000: a folder
+ * holding `.git`, not descended).
  * Only "/" separates path segments, so a name with a backslash is a name, as it is for git.
  */
-export async function listEntries(dir: string): Promise<CheckoutEntry[]> {
+export async function listEntries(folder: string): Promise<CheckoutEntry[]> {
+  const dir = resolve(folder);
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const relative = (entry: Dirent) =>
     join(entry.parentPath, entry.name)
@@ -65,6 +68,10 @@ export async function readCheckout(
   options: IngestOptions & { roots?: readonly string[]; sourceCommit?: string },
 ): Promise<IngestInput> {
   const sourceCommit = checkSourceCommit(options.sourceCommit ?? "working-tree");
+  for (const glob of options.roots ?? []) {
+    const problem = rootGlobProblem(glob);
+    if (problem) throw new UsageError(`root glob ${JSON.stringify(glob)}: ${problem}`);
+  }
   const entries = await listEntries(dir);
   const modes = new Map(entries.map((e) => [e.path, e.mode]));
   const discovered = discoverRoots(

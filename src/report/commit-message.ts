@@ -6,9 +6,18 @@ export const SOURCE_TRAILER = "Gitops-Ingest-Source";
 /** Files listed in the body before "… and N more". */
 const MAX_LISTED = 200;
 
+/**
+ * A path as one line: git accepts newlines and other control characters in file names, and an
+ * unquoted one could start a line of its own, such as a forged source trailer.
+ */
+const shown = (path: string): string =>
+  [...path].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) ? JSON.stringify(path) : path;
+
 export function commitMessage(report: Report): string {
   const t = totals(report);
-  const roots = report.roots.filter((r) => r.files.some((f) => f.verdict !== "rejected")).map((r) => r.root);
+  const roots = report.roots
+    .filter((r) => r.files.some((f) => f.verdict !== "rejected"))
+    .map((r) => shown(r.root));
   const changed = t.created + t.updated;
   const subject =
     `Ingest ${changed} resource${changed === 1 ? "" : "s"} from ${t.ingestedFiles + t.emptyFiles} file` +
@@ -18,20 +27,20 @@ export function commitMessage(report: Report): string {
   for (const f of files.slice(0, MAX_LISTED)) {
     const docs = f.documents.length;
     lines.push(
-      `- ${f.path}${f.archivePath ? ` -> ${f.archivePath}` : " (deleted)"} (${docs} document${docs === 1 ? "" : "s"})`,
+      `- ${shown(f.path)}${f.archivePath ? ` -> ${shown(f.archivePath)}` : " (deleted)"} (${docs} document${docs === 1 ? "" : "s"})`,
     );
   }
   if (files.length > MAX_LISTED) lines.push(`- … and ${files.length - MAX_LISTED} more`);
   const moved = report.roots.flatMap((r) => r.moved ?? []);
   if (moved.length > 0) {
     lines.push("", `Moved to the unmanaged/<group>/<kind>/<namespace>/ layout: ${moved.length}`);
-    for (const m of moved.slice(0, MAX_LISTED)) lines.push(`- ${m.from} -> ${m.to}`);
+    for (const m of moved.slice(0, MAX_LISTED)) lines.push(`- ${shown(m.from)} -> ${shown(m.to)}`);
     if (moved.length > MAX_LISTED) lines.push(`- … and ${moved.length - MAX_LISTED} more`);
   }
   const rejected = allFiles(report).filter((f) => f.verdict === "rejected");
   if (rejected.length > 0) {
     lines.push("", `Left in raw/ (rejected): ${rejected.length} file${rejected.length === 1 ? "" : "s"}`);
-    for (const f of rejected.slice(0, MAX_LISTED)) lines.push(`- ${f.path}`);
+    for (const f of rejected.slice(0, MAX_LISTED)) lines.push(`- ${shown(f.path)}`);
   }
   return `${subject}\n\n${lines.join("\n")}\n\n${SOURCE_TRAILER}: ${report.sourceCommit}\n`;
 }
