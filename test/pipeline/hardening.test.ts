@@ -187,3 +187,16 @@ describe("characters YAML does not allow", () => {
     });
   });
 });
+
+describe("flow collections over several lines", () => {
+  it("counts a root flow sequence whose lines are not indented (YAML allows that at the root)", () => {
+    expect(problemsOf(`${"[\n".repeat(3000)}x\n`)[0]).toMatchObject({
+      code: "too-deep",
+      line: MAX_DEPTH, // the scan counts the first line once more than a parser: early, never late
+    });
+  });
+
+  it("counts a flow value continued on lines indented past its key", () => {
+    expect(problemsOf(`key:\n${"  [\n".repeat(3000)}  x\n`)[0]).toMatchObject({ code: "too-deep" });
+  });
+});

@@ -51,6 +51,7 @@ class Scanner {
   private plainOpen = false;
   private line = 0;
   private lineText = "";
+  private lineIndent = 0;
 
   constructor(private readonly text: string) {}
 
@@ -110,6 +111,7 @@ class Scanner {
       if (s.startsWith("%TAG")) this.tagProblem(s.split(/\s+/)[1] ?? "%TAG", 0);
       return;
     }
+    this.lineIndent = indent;
     const seqItem = isIndicator(s, indent, "-");
     let top = this.stack.at(-1);
     while (top && (top.indent > indent || (top.indent === indent && top.indentless && !seqItem))) {
@@ -158,7 +160,9 @@ class Scanner {
     const c = s[i];
     if (c === undefined || c === "#") return;
     if (c === "[" || c === "{") {
-      this.flowParent = this.top();
+      // The block collection holding this flow node: a flow node opening its line is the value
+      // of the key above it, so its parent is the level below the one counted for this line.
+      this.flowParent = i === this.lineIndent ? this.indentBelow(this.lineIndent) : this.top();
       this.flow(i);
       return;
     }
@@ -242,6 +246,14 @@ class Scanner {
           return i + 1;
         }
       }
+    }
+    return -1;
+  }
+
+  private indentBelow(indent: number): number {
+    for (let k = this.stack.length - 1; k >= 0; k--) {
+      const level = this.stack[k];
+      if (level && level.indent < indent) return level.indent;
     }
     return -1;
   }
