@@ -200,3 +200,17 @@ describe("flow collections over several lines", () => {
     expect(problemsOf(`key:\n${"  [\n".repeat(3000)}  x\n`)[0]).toMatchObject({ code: "too-deep" });
   });
 });
+
+describe("quotes inside plain scalars of flow collections", () => {
+  it("are not taken for the start of a quoted scalar that would hide the brackets after it", () => {
+    const deep = `${"[".repeat(100)}${"]".repeat(100)}`;
+    expect(problemsOf(`x: [a'b, ${deep}]\n`)[0]).toMatchObject({ code: "too-deep", line: 1 });
+    expect(problemsOf(`x: [a\n 'b, ${deep}]\n`)[0]).toMatchObject({ code: "too-deep", line: 2 });
+  });
+
+  it("still skip brackets inside real quoted scalars", () => {
+    const deep = "[".repeat(100);
+    const result = ingestTree({ [BAD]: configMap(`  a: ['${deep}', "${deep}", x'y]\n`) });
+    expect(result.report.roots[0]?.files[0]?.problems).toEqual([]);
+  });
+});

@@ -41,6 +41,8 @@ class Scanner {
   private readonly problems: Problem[] = [];
   private stack: Level[] = [];
   private flowDepth = 0;
+  /** Inside a plain scalar of a flow collection (which may continue on the next line). */
+  private flowPlain = false;
   /** Indentation of the block collection holding the open flow collection. */
   private flowParent = -1;
   private nodes = 0;
@@ -88,6 +90,7 @@ class Scanner {
       this.nodes = 0;
       this.quote = undefined;
       this.flowDepth = 0;
+      this.flowPlain = false;
       this.plainOpen = false;
       if (s.startsWith("---")) this.value(3);
       return;
@@ -103,6 +106,7 @@ class Scanner {
         return;
       }
       this.flowDepth = 0;
+      this.flowPlain = false;
     }
     if (this.plainOpen && !blank && indent > this.top()) return; // continuation of a plain scalar
     if (blank) return;
@@ -210,13 +214,19 @@ class Scanner {
   private flow(at: number): void {
     const s = this.lineText;
     for (let i = at; i < s.length; i++) {
-      const c = s[i];
+      const c = s[i] ?? "";
+      const afterSpace = i === 0 || /\s/.test(s[i - 1] ?? "");
+      if (c === "#" && afterSpace) return;
+      if (this.flowPlain) {
+        // Inside a plain scalar quotes are ordinary characters; it ends at a flow indicator or `: `.
+        if (c === ":" && /[\s,[\]{}]/.test(s[i + 1] ?? " ")) this.flowPlain = false;
+        else if (!",[]{}".includes(c)) continue;
+        this.flowPlain = false;
+      }
       if (c === '"' || c === "'") {
         this.quote = c;
         i = this.closeQuote(i + 1) - 1;
         if (i < 0) return;
-      } else if (c === "#" && (i === 0 || /\s/.test(s[i - 1] ?? ""))) {
-        return;
       } else if (c === "[" || c === "{") {
         this.flowDepth++;
         this.countNode(i);
@@ -226,10 +236,17 @@ class Scanner {
         if (this.flowDepth === 0) return;
       } else if (c === ",") {
         this.countNode(i);
-      } else if (c === "!" && (i === 0 || /[\s,[{]/.test(s[i - 1] ?? ""))) {
+      } else if (c === "!") {
         const end = tokenEnd(s, i);
         this.checkTag(s.slice(i, end), i);
         i = end - 1;
+      } else if (c === "&" || c === "*") {
+        i = tokenEnd(s, i) - 1;
+      } else if (
+        !/[\s:?-]/.test(c) ||
+        ((c === "-" || c === "?" || c === ":") && !/[\s,[\]{}]/.test(s[i + 1] ?? " "))
+      ) {
+        this.flowPlain = true;
       }
     }
   }
