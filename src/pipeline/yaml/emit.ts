@@ -37,8 +37,8 @@ const WORDS = new Set(["y", "n", "yes", "no", "on", "off", "true", "false", "nul
 
 /** Whether a string must be quoted to read back as the same string under YAML 1.1 and 1.2. */
 export function needsQuotes(s: string): boolean {
-  // (`e5` reads as a float to yaml's 1.1 schema: such strings take the full check.)
-  if (SIMPLE.test(s) && !/^[eE][0-9]/.test(s)) return s.length <= 5 && WORDS.has(s.toLowerCase());
+  // (`e5`, `E-0` read as floats to yaml's 1.1 schema: such strings take the full check.)
+  if (SIMPLE.test(s) && !/^[eE][-+0-9]/.test(s)) return s.length <= 5 && WORDS.has(s.toLowerCase());
   if (s === "" || !PLAIN_CHARS.test(s)) return true;
   if (s.trim() !== s) return true;
   // Indicators that may not start a plain scalar (or make it something else).
