@@ -33,7 +33,8 @@ const encoder = new TextEncoder();
 
 /** One document on its way: where it goes and the bytes it becomes. */
 interface Candidate {
-  loaded: LoadedDocument;
+  /** Where the document is: its value and text are not kept once its bytes are made (memory, issue 9). */
+  loaded: Pick<LoadedDocument, "start" | "positionOf">;
   checked: CheckedDocument;
   report: DocumentReport;
   bytes?: Uint8Array;
@@ -187,9 +188,14 @@ function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: num
   return { raw, report, candidates };
 }
 
-function candidate(root: string, loaded: LoadedDocument, maxBytes: number): Candidate {
-  const checked = checkDocument(loaded);
-  const report: DocumentReport = { index: loaded.index, line: loaded.start.line, problems: checked.problems };
+function candidate(root: string, document: LoadedDocument, maxBytes: number): Candidate {
+  const loaded = { start: document.start, positionOf: document.positionOf };
+  const checked = checkDocument(document);
+  const report: DocumentReport = {
+    index: document.index,
+    line: loaded.start.line,
+    problems: checked.problems,
+  };
   if (checked.apiVersion) report.apiVersion = checked.apiVersion;
   if (checked.kind) report.kind = checked.kind;
   if (checked.name) report.name = checked.name;
@@ -204,7 +210,7 @@ function candidate(root: string, loaded: LoadedDocument, maxBytes: number): Cand
     return { loaded, checked, report, bytes };
   }
   report.outputPath = unmanagedPath(root, classified.identity);
-  const bytes = readableBack(encoder.encode(unmanagedText(loaded.source())), report, loaded, maxBytes);
+  const bytes = readableBack(encoder.encode(unmanagedText(document.source())), report, loaded, maxBytes);
   return { loaded, checked, report, bytes };
 }
 
@@ -215,7 +221,7 @@ function candidate(root: string, loaded: LoadedDocument, maxBytes: number): Cand
 function readableBack(
   bytes: Uint8Array,
   report: DocumentReport,
-  loaded: LoadedDocument,
+  loaded: Candidate["loaded"],
   maxBytes: number,
 ): Uint8Array | undefined {
   if (bytes.byteLength <= maxBytes) return bytes;

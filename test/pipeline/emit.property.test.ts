@@ -89,7 +89,12 @@ const nasty = fc.constantFrom(
   "\\",
   "x".repeat(1100),
 );
-const text = fc.oneof(nasty, fc.string({ unit: "binary", maxLength: 12 }), fc.string({ maxLength: 8 }));
+const text = fc.oneof(
+  nasty,
+  fc.string({ unit: "binary", maxLength: 12 }),
+  fc.string({ maxLength: 8 }),
+  fc.stringMatching(/^[A-Za-z][A-Za-z0-9._/-]{0,4}$/),
+);
 const key = text.filter((k) => k !== "__proto__");
 const number = fc.oneof(
   fc.integer(),

@@ -187,3 +187,30 @@ describe("characters YAML does not allow", () => {
     });
   });
 });
+
+describe("flow collections over several lines", () => {
+  it("counts a root flow sequence whose lines are not indented (YAML allows that at the root)", () => {
+    expect(problemsOf(`${"[\n".repeat(3000)}x\n`)[0]).toMatchObject({
+      code: "too-deep",
+      line: MAX_DEPTH, // the scan counts the first line once more than a parser: early, never late
+    });
+  });
+
+  it("counts a flow value continued on lines indented past its key", () => {
+    expect(problemsOf(`key:\n${"  [\n".repeat(3000)}  x\n`)[0]).toMatchObject({ code: "too-deep" });
+  });
+});
+
+describe("quotes inside plain scalars of flow collections", () => {
+  it("are not taken for the start of a quoted scalar that would hide the brackets after it", () => {
+    const deep = `${"[".repeat(100)}${"]".repeat(100)}`;
+    expect(problemsOf(`x: [a'b, ${deep}]\n`)[0]).toMatchObject({ code: "too-deep", line: 1 });
+    expect(problemsOf(`x: [a\n 'b, ${deep}]\n`)[0]).toMatchObject({ code: "too-deep", line: 2 });
+  });
+
+  it("still skip brackets inside real quoted scalars", () => {
+    const deep = "[".repeat(100);
+    const result = ingestTree({ [BAD]: configMap(`  a: ['${deep}', "${deep}", x'y]\n`) });
+    expect(result.report.roots[0]?.files[0]?.problems).toEqual([]);
+  });
+});

@@ -30,8 +30,15 @@ const NOT_A_STRING: readonly RegExp[] = [
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
 const PLAIN_CHARS = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\u{d800}-\u{dfff}"'\\`]*$/u;
 
+/** Most names and words: a letter first, then letters, digits and `._/-`, never another type... */
+const SIMPLE = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+/** ...except these words (any case), which YAML 1.1 or 1.2 read as booleans or null. */
+const WORDS = new Set(["y", "n", "yes", "no", "on", "off", "true", "false", "null"]);
+
 /** Whether a string must be quoted to read back as the same string under YAML 1.1 and 1.2. */
 export function needsQuotes(s: string): boolean {
+  // (`e5`, `E-0` read as floats to yaml's 1.1 schema: such strings take the full check.)
+  if (SIMPLE.test(s) && !/^[eE][-+0-9]/.test(s)) return s.length <= 5 && WORDS.has(s.toLowerCase());
   if (s === "" || !PLAIN_CHARS.test(s)) return true;
   if (s.trim() !== s) return true;
   // Indicators that may not start a plain scalar (or make it something else).

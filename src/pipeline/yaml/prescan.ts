@@ -41,6 +41,8 @@ class Scanner {
   private readonly problems: Problem[] = [];
   private stack: Level[] = [];
   private flowDepth = 0;
+  /** Inside a plain scalar of a flow collection (which may continue on the next line). */
+  private flowPlain = false;
   /** Indentation of the block collection holding the open flow collection. */
   private flowParent = -1;
   private nodes = 0;
@@ -51,6 +53,7 @@ class Scanner {
   private plainOpen = false;
   private line = 0;
   private lineText = "";
+  private lineIndent = 0;
 
   constructor(private readonly text: string) {}
 
@@ -87,6 +90,7 @@ class Scanner {
       this.nodes = 0;
       this.quote = undefined;
       this.flowDepth = 0;
+      this.flowPlain = false;
       this.plainOpen = false;
       if (s.startsWith("---")) this.value(3);
       return;
@@ -102,6 +106,7 @@ class Scanner {
         return;
       }
       this.flowDepth = 0;
+      this.flowPlain = false;
     }
     if (this.plainOpen && !blank && indent > this.top()) return; // continuation of a plain scalar
     if (blank) return;
@@ -110,6 +115,7 @@ class Scanner {
       if (s.startsWith("%TAG")) this.tagProblem(s.split(/\s+/)[1] ?? "%TAG", 0);
       return;
     }
+    this.lineIndent = indent;
     const seqItem = isIndicator(s, indent, "-");
     let top = this.stack.at(-1);
     while (top && (top.indent > indent || (top.indent === indent && top.indentless && !seqItem))) {
@@ -158,7 +164,9 @@ class Scanner {
     const c = s[i];
     if (c === undefined || c === "#") return;
     if (c === "[" || c === "{") {
-      this.flowParent = this.top();
+      // The block collection holding this flow node: a flow node opening its line is the value
+      // of the key above it, so its parent is the level below the one counted for this line.
+      this.flowParent = i === this.lineIndent ? this.indentBelow(this.lineIndent) : this.top();
       this.flow(i);
       return;
     }
@@ -206,13 +214,19 @@ class Scanner {
   private flow(at: number): void {
     const s = this.lineText;
     for (let i = at; i < s.length; i++) {
-      const c = s[i];
+      const c = s[i] ?? "";
+      const afterSpace = i === 0 || /\s/.test(s[i - 1] ?? "");
+      if (c === "#" && afterSpace) return;
+      if (this.flowPlain) {
+        // Inside a plain scalar quotes are ordinary characters; it ends at a flow indicator or `: `.
+        if (c === ":" && /[\s,[\]{}]/.test(s[i + 1] ?? " ")) this.flowPlain = false;
+        else if (!",[]{}".includes(c)) continue;
+        this.flowPlain = false;
+      }
       if (c === '"' || c === "'") {
         this.quote = c;
         i = this.closeQuote(i + 1) - 1;
         if (i < 0) return;
-      } else if (c === "#" && (i === 0 || /\s/.test(s[i - 1] ?? ""))) {
-        return;
       } else if (c === "[" || c === "{") {
         this.flowDepth++;
         this.countNode(i);
@@ -222,10 +236,17 @@ class Scanner {
         if (this.flowDepth === 0) return;
       } else if (c === ",") {
         this.countNode(i);
-      } else if (c === "!" && (i === 0 || /[\s,[{]/.test(s[i - 1] ?? ""))) {
+      } else if (c === "!") {
         const end = tokenEnd(s, i);
         this.checkTag(s.slice(i, end), i);
         i = end - 1;
+      } else if (c === "&" || c === "*") {
+        i = tokenEnd(s, i) - 1;
+      } else if (
+        !/[\s:?-]/.test(c) ||
+        ((c === "-" || c === "?" || c === ":") && !/[\s,[\]{}]/.test(s[i + 1] ?? " "))
+      ) {
+        this.flowPlain = true;
       }
     }
   }
@@ -242,6 +263,14 @@ class Scanner {
           return i + 1;
         }
       }
+    }
+    return -1;
+  }
+
+  private indentBelow(indent: number): number {
+    for (let k = this.stack.length - 1; k >= 0; k--) {
+      const level = this.stack[k];
+      if (level && level.indent < indent) return level.indent;
     }
     return -1;
   }
