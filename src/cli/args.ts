@@ -69,6 +69,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
         value: "SHA",
         help: "source commit naming the archive folder (default: the checkout's HEAD)",
       },
+      base: {
+        type: "string",
+        value: "REF",
+        help: "plan against managed/ as it is at this git ref (e.g. origin/main), as a pull-request preview does",
+      },
     },
     formats: FORMATS,
   },

@@ -1,7 +1,9 @@
 /** check, plan and apply: the pipeline on a checkout or on loose YAML, printed in the chosen format. */
 import { buffer } from "node:stream/consumers";
 import { applyPlan } from "../local/checkout.js";
+import { filesAtRef } from "../local/git-base.js";
 import { ingest } from "../pipeline/ingest.js";
+import type { IngestInput } from "../pipeline/types.js";
 import { totals } from "../report/totals.js";
 import { type ParsedCommand, positiveInteger, rootGlobs } from "./args.js";
 import { painter, useColour } from "./colour.js";
@@ -24,10 +26,24 @@ export async function localCommand(parsed: ParsedCommand): Promise<number> {
   if (mode === "apply" && inputs.kind !== "checkout") {
     throw new UsageError("apply writes into a checkout: give one folder with an inbox, not files or -");
   }
+  const base = values.base as string | undefined;
+  if (base !== undefined) {
+    if (inputs.kind !== "checkout") throw new UsageError("--base needs a checkout folder, not files or -");
+    inputs.input.current = await currentAt(inputs.base, base, inputs.input);
+  }
   const result = ingest(inputs.input);
   if (mode === "apply" && inputs.kind === "checkout") await applyPlan(inputs.base, result.plan);
   const report = displayReport(result.report);
   const paint = painter(format === "text" && useColour(process.stdout, process.env));
   process.stdout.write(render({ ...result, report }, mode, format, paint));
   return totals(report).rejectedFiles > 0 ? 1 : 0;
+}
+
+/** managed/ and unmanaged/ of every root as they are at another ref: what a merge there would change. */
+async function currentAt(dir: string, ref: string, input: IngestInput): Promise<Map<string, string>> {
+  const owned = input.roots.flatMap((r) => [`${r.root}/managed/`, `${r.root}/unmanaged/`]);
+  const current = new Map<string, string>();
+  for (const [path, sha] of await filesAtRef(dir, ref))
+    if (owned.some((prefix) => path.startsWith(prefix))) current.set(path, sha);
+  return current;
 }
