@@ -10,13 +10,12 @@ import { readBlobs } from "../github/blobs.js";
 import { CheckRun } from "../github/check-run.js";
 import { readCommitTree } from "../github/tree.js";
 import type { Octokit, RepoRef, TreeEntry } from "../github/types.js";
-import { checkManagedEdits } from "../pipeline/check-managed.js";
-import { knownFromManagedPaths } from "../pipeline/crossref.js";
-import { type DiscoveredRoot, discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
+import { discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
 import { ingest } from "../pipeline/ingest.js";
-import type { FileReport, IngestInput, RawFile, Report } from "../pipeline/types.js";
+import type { IngestInput, RawFile } from "../pipeline/types.js";
 import { previewResult } from "../report/preview-result.js";
 import { updatedPaths, updatedResources } from "../report/updated-resources.js";
+import { handEditReports, managedChanges } from "./hand-edits.js";
 
 export interface PreviewRequest {
   repo: RepoRef;
@@ -92,9 +91,7 @@ export async function runPreview(deps: PreviewDeps, request: PreviewRequest): Pr
   };
   const { report } = ingest(input);
 
-  const handEdits = discovered.flatMap((d) =>
-    handEditReports(d, report, head.files, changes, rawFile, config.config.strict, maxFileBytes),
-  );
+  const handEdits = handEditReports(discovered, report, head.files, changes, rawFile, config.config);
   const diffBlobs = await readBlobs(
     octokit,
     repo,
@@ -108,59 +105,4 @@ export async function runPreview(deps: PreviewDeps, request: PreviewRequest): Pr
   const checkRunId = await check.complete(result);
   log.info({ headSha, baseSha, conclusion: result.conclusion }, "pull request previewed");
   return { status: "reported", checkRunId, conclusion: result.conclusion };
-}
-
-interface ManagedChanges {
-  edited: TreeEntry[];
-  deleted: TreeEntry[];
-  /** Managed files that stay; read only when something is deleted (to find references to it). */
-  others: TreeEntry[];
-}
-
-/** Files under a root's managed/ or unmanaged/ that differ between the base and the head. */
-export function managedChanges(
-  discovered: readonly DiscoveredRoot[],
-  head: readonly TreeEntry[],
-  base: readonly TreeEntry[],
-): ManagedChanges {
-  const headByPath = new Map(head.filter((f) => isCurrentFile(discovered, f.path)).map((f) => [f.path, f]));
-  const baseByPath = new Map(base.filter((f) => isCurrentFile(discovered, f.path)).map((f) => [f.path, f]));
-  const edited = [...headByPath.values()].filter((f) => baseByPath.get(f.path)?.sha !== f.sha);
-  const deleted = [...baseByPath.values()].filter((f) => !headByPath.has(f.path));
-  const editedPaths = new Set(edited.map((f) => f.path));
-  const others = deleted.length > 0 ? [...headByPath.values()].filter((f) => !editedPaths.has(f.path)) : [];
-  return { edited, deleted, others };
-}
-
-function handEditReports(
-  root: DiscoveredRoot,
-  report: Report,
-  head: readonly TreeEntry[],
-  changes: ManagedChanges,
-  rawFile: (entry: TreeEntry | undefined, path: string) => RawFile,
-  strict: boolean,
-  maxFileBytes: number,
-): FileReport[] {
-  const inRoot = (e: TreeEntry) => e.path.startsWith(`${root.root}/`);
-  const edited = changes.edited.filter(inRoot);
-  const deleted = changes.deleted.filter(inRoot);
-  if (edited.length === 0 && deleted.length === 0) return [];
-  // What exists once the change lands: managed/ of the head plus what raw/ would add.
-  const known = knownFromManagedPaths(
-    root.root,
-    head.map((f) => f.path),
-  );
-  for (const file of report.roots.find((r) => r.root === root.root)?.files ?? []) {
-    if (file.verdict !== "ingested") continue;
-    for (const d of file.documents) if (d.kind && d.name) known.add(`${d.kind}/${d.name}`);
-  }
-  return checkManagedEdits({
-    root: root.root,
-    edited: edited.map((e) => rawFile(e, e.path)),
-    deleted: deleted.map((e) => rawFile(e, e.path)),
-    others: changes.others.filter(inRoot).map((e) => rawFile(e, e.path)),
-    known,
-    strict,
-    maxFileBytes,
-  });
 }

@@ -86,6 +86,6 @@ function rootSection(root: RootReport): string {
   return lines.join("\n");
 }
 
-function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>|])/g, "\\$1");
 }
