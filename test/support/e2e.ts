@@ -126,7 +126,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       body,
     });
     await response.text();
+    // Under heavy load the webhook middleware answers 202 once its timeout passes, while the handler
+    // goes on: wait until the app has gone quiet towards GitHub, so callers see the finished run.
+    if (response.status === 202) await quiet();
     return response.status;
+  };
+  const quiet = async () => {
+    for (let seen = -1; seen !== gh.requests.length; ) {
+      seen = gh.requests.length;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
   };
 
   const head = async (branch = "main") => (await gitIn(gh, "rev-parse", `refs/heads/${branch}`)).trim();
