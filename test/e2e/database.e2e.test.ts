@@ -166,7 +166,8 @@ describe.runIf(DATABASE_URL)("on real Postgres", () => {
   });
 });
 
-describe("on the embedded database", () => {
+// Two app starts on a data folder and several CLI processes: slow on a loaded machine.
+describe("on the embedded database", { timeout: 120_000 }, () => {
   it("keeps track of installations and their repositories from installation events", async () => {
     h = await startHarness();
     const db = h.app.database.db;
