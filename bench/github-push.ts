@@ -68,7 +68,9 @@ export async function benchGithubPush(sizes: readonly number[] = [1, 100, 1000])
         webhookToCheckMs,
         requests: requests.length,
         writes: requests.filter(
-          (r) => (r.method !== "GET" && r.path !== "/graphql") || (JSON.stringify(r.body) ?? "").includes("mutation"),
+          (r) =>
+            (r.method !== "GET" && r.path !== "/graphql") ||
+            (JSON.stringify(r.body) ?? "").includes("mutation"),
         ).length,
         byKind,
         conclusion: check?.conclusion ?? null,
