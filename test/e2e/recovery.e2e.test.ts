@@ -54,7 +54,8 @@ async function persistentDatabase(kind: "embedded" | "postgres"): Promise<Harnes
 const reachableFromMain = async (gh: Standin, sha: string) =>
   (await gitIn(gh, "rev-list", "refs/heads/main")).split("\n").includes(sha);
 
-describe("the branch update", () => {
+// Each test pushes real commits through the app; on a loaded machine that takes a while.
+describe("the branch update", { timeout: 120_000 }, () => {
   it("never brings back a commit the user rewound just before the app's branch update", async () => {
     h = await startHarness();
     const base = await pushFiles(h.gh, "main", { "README.md": "# fabric\n" }, "base");
@@ -165,7 +166,7 @@ describe.each([
   );
 });
 
-describe("GitHub requests of a large push", () => {
+describe("GitHub requests of a large push", { timeout: 120_000 }, () => {
   it("ingests 1000 files of 2 documents in at most 20 requests", async () => {
     h = await startHarness({ checkStartAfterMs: Number.POSITIVE_INFINITY });
     const files = twoDocumentFiles(1000);

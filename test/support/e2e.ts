@@ -126,7 +126,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       body,
     });
     await response.text();
+    // Under heavy load the webhook middleware answers 202 once its timeout passes, while the handler
+    // goes on: wait until the app has gone quiet towards GitHub, so callers see the finished run.
+    if (response.status === 202) await quiet();
     return response.status;
+  };
+  const quiet = async () => {
+    for (let seen = -1; seen !== gh.requests.length; ) {
+      seen = gh.requests.length;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
   };
 
   const head = async (branch = "main") => (await gitIn(gh, "rev-parse", `refs/heads/${branch}`)).trim();
@@ -181,16 +190,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return gh.checkRuns().filter((c) => c.head_sha === sha);
     },
     async waitForChecks(sha, count = 1) {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       for (;;) {
         const done = gh.checkRuns().filter((c) => c.head_sha === sha && c.status === "completed");
         if (done.length >= count) return done;
-        if (Date.now() > deadline) throw new Error(`no completed check run on ${sha} after 20 s`);
+        if (Date.now() > deadline) throw new Error(`no completed check run on ${sha} after 60 s`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
     async waitFor(what, predicate) {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       while (!(await predicate())) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 25));
