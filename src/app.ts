@@ -73,6 +73,7 @@ export function gitopsIngest(options: AppOptions) {
         repository,
         branch,
         headSha: payload.after,
+        beforeSha: payload.before,
         trigger: "push" as const,
         deliveryId: context.id,
         changedPaths,

@@ -4,6 +4,8 @@ import type { Octokit, RepoRef, TreeEntry } from "./types.js";
 export interface CommitTree {
   treeSha: string;
   files: TreeEntry[];
+  /** Submodules (mode 160000): not files, but a raw/ inbox that holds one must say so. */
+  gitlinks: TreeEntry[];
 }
 
 export async function readCommitTree(
@@ -16,7 +18,11 @@ export async function readCommitTree(
   const treeSha = data.sha;
   // A truncated recursive listing (very large repositories) is completed folder by folder.
   const entries = data.truncated ? await walkTree(octokit, repo, treeSha, "") : (data.tree as TreeEntry[]);
-  return { treeSha, files: entries.filter((e) => e.type === "blob") };
+  return {
+    treeSha,
+    files: entries.filter((e) => e.type === "blob"),
+    gitlinks: entries.filter((e) => e.type === "commit"),
+  };
 }
 
 async function walkTree(

@@ -10,12 +10,12 @@ import { readBlobs } from "../github/blobs.js";
 import { CheckRun } from "../github/check-run.js";
 import { readCommitTree } from "../github/tree.js";
 import type { Octokit, RepoRef, TreeEntry } from "../github/types.js";
-import { discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
 import { ingest } from "../pipeline/ingest.js";
-import type { IngestInput, RawFile } from "../pipeline/types.js";
+import type { RawFile } from "../pipeline/types.js";
 import { previewResult } from "../report/preview-result.js";
 import { updatedPaths, updatedResources } from "../report/updated-resources.js";
 import { handEditReports, managedChanges } from "./hand-edits.js";
+import { blobsToRead, discoverTree, rawFileOf, treeIngestInput } from "./tree-input.js";
 
 export interface PreviewRequest {
   repo: RepoRef;
@@ -54,42 +54,29 @@ export async function runPreview(deps: PreviewDeps, request: PreviewRequest): Pr
     readCommitTree(octokit, repo, headSha),
     readCommitTree(octokit, repo, baseSha),
   ]);
-  const discovered = discoverRoots(
-    head.files.map((f) => f.path),
-    config.config.roots,
-  );
+  const discovered = discoverTree(head, config.config.roots);
   if (discovered.length === 0) return { status: "no-roots" };
   const check = new CheckRun(octokit, repo, headSha, { externalId, log });
   const changes = managedChanges(discovered, head.files, base.files);
-  const maxFileBytes = config.config.maxFileBytes;
-  const headByPath = new Map(head.files.map((f) => [f.path, f]));
-  const baseByPath = new Map(base.files.map((f) => [f.path, f]));
-  const rawEntries = discovered.flatMap((d) => d.rawPaths).flatMap((p) => headByPath.get(p) ?? []);
-  const blobs = await readBlobs(
-    octokit,
-    repo,
-    [...rawEntries, ...changes.edited, ...changes.deleted, ...changes.others].filter(
-      (e) => (e.size ?? 0) <= maxFileBytes,
-    ),
-  );
-  const rawFile = (entry: TreeEntry | undefined, path: string): RawFile => ({
-    path,
-    bytes: (entry && blobs.get(entry.sha)) ?? new Uint8Array(),
-    ...(entry?.sha ? { blobSha: entry.sha } : {}),
-    ...(entry?.size !== undefined ? { size: entry.size } : {}),
-    ...(entry?.mode ? { mode: entry.mode } : {}),
-  });
-
+  const blobs = await readBlobs(octokit, repo, [
+    ...blobsToRead(head, discovered, config.config.maxFileBytes),
+    ...changes.edited,
+    ...changes.deleted,
+    ...changes.others,
+  ]);
+  const rawFile = (entry: TreeEntry | undefined, path: string): RawFile => rawFileOf(entry, path, blobs);
   // Planned against the base branch's managed/: what merging would change there.
-  const current = new Map<string, string>();
-  for (const file of base.files) if (isCurrentFile(discovered, file.path)) current.set(file.path, file.sha);
-  const input: IngestInput = {
-    sourceCommit: headSha,
-    current,
-    options: { archive: config.config.archive, strict: config.config.strict, maxFileBytes },
-    roots: rootInputs(discovered, (path) => rawFile(headByPath.get(path), path)),
-  };
-  const { report } = ingest(input);
+  const { report } = ingest(
+    treeIngestInput({
+      tree: head,
+      discovered,
+      blobs,
+      sourceCommit: headSha,
+      config: config.config,
+      against: base,
+    }),
+  );
+  const baseByPath = new Map(base.files.map((f) => [f.path, f]));
 
   const handEdits = handEditReports(discovered, report, head.files, changes, rawFile, config.config);
   const diffBlobs = await readBlobs(

@@ -7,18 +7,21 @@ import type { Logger } from "probot";
 import type { ConfigResult } from "../config.js";
 import { readBlobs } from "../github/blobs.js";
 import { CheckIncompleteError, type CheckResult, CheckRun } from "../github/check-run.js";
-import { readCommitTree } from "../github/tree.js";
-import { type Octokit, type RepoRef, repoFromFullName } from "../github/types.js";
+import { type CommitTree, readCommitTree } from "../github/tree.js";
+import { type Octokit, type RepoRef, repoFromFullName, type TreeEntry } from "../github/types.js";
 import { BranchMovedError, UnknownOutcomeError, writeCommit } from "../github/write-commit.js";
-import { discoverRoots, isCurrentFile, rootInputs } from "../pipeline/discover.js";
+import { type DiscoveredRoot, isCurrentFile } from "../pipeline/discover.js";
 import { ingest } from "../pipeline/ingest.js";
 import type { IngestInput, Report } from "../pipeline/types.js";
-import { checkResult } from "../report/check-result.js";
+import { type CheckExtras, checkResult } from "../report/check-result.js";
 import { commitMessage } from "../report/commit-message.js";
 import { totals } from "../report/totals.js";
+import { updatedPaths, updatedResources } from "../report/updated-resources.js";
 import { findIngestionCommit } from "./find-ingestion-commit.js";
+import { handEditReports, managedChanges } from "./hand-edits.js";
 import { DatabaseError, type ImportRecorder, isRepositoryBusy, type RepositoryInfo } from "./recorder.js";
 import { settleImport } from "./settle.js";
+import { blobsToRead, discoverTree, rawFileOf, treeIngestInput } from "./tree-input.js";
 
 /** Attempts when the branch keeps moving under us. */
 export const MAX_ATTEMPTS = 3;
@@ -38,6 +41,8 @@ export interface IngestionRequest {
   config: ConfigResult;
   /** Paths the push changed, when known: a push that changed nothing under a fabric root ends neutral when idle. */
   changedPaths?: readonly string[];
+  /** The branch's commit before the push: hand edits of managed/ are checked against it. */
+  beforeSha?: string;
 }
 
 export interface IngestionDeps {
@@ -121,10 +126,7 @@ async function attemptIngestion(
   const repo = repoRef(request.repository);
   const { config } = request.config;
   const tree = await readCommitTree(octokit, repo, head);
-  const discovered = discoverRoots(
-    tree.files.map((f) => f.path),
-    config.roots,
-  );
+  const discovered = discoverTree(tree, config.roots);
   if (discovered.length === 0) {
     log.info({ head, branch: request.branch }, "no fabric root in this tree: nothing to do, no check run");
     return { status: "no-roots" };
@@ -158,18 +160,19 @@ async function attemptIngestion(
   try {
     const input = await readInput(octokit, repo, tree, discovered, head, request);
     const { plan, report } = ingest(input);
+    const extras = await checkExtras(octokit, repo, tree, discovered, report, request);
     const idle = plan.writes.length === 0 && plan.deletes.length === 0;
     if (!recordable) {
       // A re-run on a commit already handled: say again what it holds, commit and record nothing.
       const checkRunId = await check.complete(
-        idle ? idleResult(report, request) : alreadyHandled(begun.status),
+        idle ? idleResult(report, request, extras) : alreadyHandled(begun.status),
       );
       return { status: "duplicate", checkRunId };
     }
     await recorder.planned(begun.id, report);
     const t = totals(report);
     if (idle) {
-      const checkRunId = await finish(deps, check, idleResult(report, request), begun.id, () =>
+      const checkRunId = await finish(deps, check, idleResult(report, request, extras), begun.id, () =>
         t.rejectedFiles > 0 ? recorder.rejected(begun.id) : recorder.nothingToDo(begun.id),
       );
       return { status: t.rejectedFiles > 0 ? "rejected" : "nothing-to-do", checkRunId };
@@ -203,7 +206,7 @@ async function attemptIngestion(
     }
     log.info({ head, commitSha, ...t }, "ingestion committed");
     // The commit landed: whatever fails from here on must not report "nothing was committed".
-    const checkRunId = await finish(deps, check, checkResult(report, commitSha), begun.id, () =>
+    const checkRunId = await finish(deps, check, checkResult(report, commitSha, extras), begun.id, () =>
       recorder.committed(begun.id, commitSha),
     );
     return { status: "committed", commitSha, checkRunId };
@@ -291,35 +294,46 @@ function failureResult(error: unknown): CheckResult {
 async function readInput(
   octokit: Octokit,
   repo: RepoRef,
-  tree: Awaited<ReturnType<typeof readCommitTree>>,
-  discovered: ReturnType<typeof discoverRoots>,
+  tree: CommitTree,
+  discovered: readonly DiscoveredRoot[],
   head: string,
   request: IngestionRequest,
 ): Promise<IngestInput> {
+  const { config } = request.config;
+  const blobs = await readBlobs(octokit, repo, blobsToRead(tree, discovered, config.maxFileBytes));
+  return treeIngestInput({ tree, discovered, blobs, sourceCommit: head, config });
+}
+
+/**
+ * What the check says beyond the plan: the push's hand edits of managed/ (against the commit before
+ * the push, read only when the push touched managed/ or unmanaged/) and the field diff of updates.
+ */
+async function checkExtras(
+  octokit: Octokit,
+  repo: RepoRef,
+  tree: CommitTree,
+  discovered: readonly DiscoveredRoot[],
+  report: Report,
+  request: IngestionRequest,
+): Promise<CheckExtras> {
+  const touched = (request.changedPaths ?? []).some((path) => isCurrentFile(discovered, path));
+  const before =
+    request.beforeSha && !/^0+$/.test(request.beforeSha) && touched ? request.beforeSha : undefined;
+  const previous = before ? await readCommitTree(octokit, repo, before) : undefined;
+  const changes = previous ? managedChanges(discovered, tree.files, previous.files) : undefined;
   const byPath = new Map(tree.files.map((f) => [f.path, f]));
-  const { maxFileBytes } = request.config.config;
-  // Files over the limit are not downloaded: their size alone gets them rejected.
-  const wanted = discovered
-    .flatMap((d) => d.rawPaths)
-    .flatMap((path) => byPath.get(path) ?? [])
-    .filter((e) => (e.size ?? 0) <= maxFileBytes);
+  const updated = updatedPaths(report).flatMap((path) => byPath.get(path) ?? []);
+  const wanted = [...updated, ...(changes ? [...changes.edited, ...changes.deleted, ...changes.others] : [])];
+  if (wanted.length === 0) return {};
   const blobs = await readBlobs(octokit, repo, wanted);
-  const current = new Map<string, string>();
-  for (const file of tree.files) if (isCurrentFile(discovered, file.path)) current.set(file.path, file.sha);
+  const rawFile = (entry: TreeEntry | undefined, path: string) => rawFileOf(entry, path, blobs);
   return {
-    sourceCommit: head,
-    current,
-    options: { archive: request.config.config.archive, strict: request.config.config.strict, maxFileBytes },
-    roots: rootInputs(discovered, (path) => {
+    handEdits: changes
+      ? handEditReports(discovered, report, tree.files, changes, rawFile, request.config.config)
+      : [],
+    updated: updatedResources(report, (path) => {
       const entry = byPath.get(path);
-      const bytes = entry ? blobs.get(entry.sha) : undefined;
-      return {
-        path,
-        blobSha: entry?.sha,
-        bytes: bytes ?? new Uint8Array(),
-        size: entry?.size,
-        ...(entry?.mode ? { mode: entry.mode } : {}),
-      };
+      return entry ? blobs.get(entry.sha) : undefined;
     }),
   };
 }
@@ -333,8 +347,8 @@ function alreadyHandled(status: string): CheckResult {
   };
 }
 
-function idleResult(report: Report, request: IngestionRequest) {
-  const result = checkResult(report);
+function idleResult(report: Report, request: IngestionRequest, extras: CheckExtras = {}) {
+  const result = checkResult(report, undefined, extras);
   const touched =
     request.changedPaths?.some((path) => report.roots.some((r) => path.startsWith(`${r.root}/`))) ?? true;
   if (result.conclusion === "success" && totals(report).files === 0 && !touched) {

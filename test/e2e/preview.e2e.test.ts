@@ -183,3 +183,34 @@ describe("a pull request into an ingest branch", () => {
     expect(h.checkRunsFor(headSha)).toEqual([]);
   });
 });
+
+describe("a push that changes managed/ or updates a resource", () => {
+  it("fails a hand edit with an unknown field, annotated on the managed file, and never rewrites it", async () => {
+    await ingestedBase();
+    const path = `${FABRIC_ROOT}/managed/vpcs/test-vpc.yaml`;
+    const current = await gitIn(h.gh, "show", `HEAD:${path}`);
+    const edited = `${current.replace("spec:\n", "spec:\n  colour: blue\n")}\n`;
+    const pushed = await h.push({ [path]: edited }, "quick fix by hand");
+    const [check] = await h.waitForChecks(pushed.after);
+    expect(check?.conclusion).toBe("failure");
+    const line = edited.split("\n").findIndex((l) => l.includes("colour")) + 1;
+    expect(check?.annotations).toContainEqual(
+      expect.objectContaining({ path, annotation_level: "failure", start_line: line }),
+    );
+    expect(await h.head()).toBe(pushed.after);
+    expect(`${await gitIn(h.gh, "show", `HEAD:${path}`)}\n`).toBe(edited);
+  });
+
+  it("shows the field-level diff of what the ingestion updated", async () => {
+    await ingestedBase();
+    const pushed = await h.push({ [`${RAW}/vlan.yaml`]: vpcYaml("test-vpc", 1, 1099) }, "new vlan");
+    const [check] = await h.waitForChecks(pushed.after);
+    expect(check?.conclusion).toBe("success");
+    expect(check?.output?.summary).toContain(
+      "<details><summary>What changes in 1 updated resource</summary>",
+    );
+    expect(check?.output?.summary).toContain(
+      "- spec.subnets.subnet-1.vlan: 1001\n+ spec.subnets.subnet-1.vlan: 1099",
+    );
+  });
+});
