@@ -17,8 +17,6 @@ import { pathToFileURL } from "node:url";
 import { manyVpcFiles } from "../test/support/fabric.js";
 
 const project = join(import.meta.dirname, "..");
-const runsArg = process.argv.indexOf("--runs");
-const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 const require = createRequire(import.meta.url);
 
 function floorLoader(): { name: string; script: string } {
@@ -52,51 +50,77 @@ function timeProcess(args: string[], cwd: string): number {
   return elapsed;
 }
 
-execFileSync(process.execPath, [join(project, "scripts", "build.mjs"), "--if-stale"], { stdio: "inherit" });
-const work = mkdtempSync(join(tmpdir(), "gitops-bench-cli-"));
-try {
-  const checkout = join(work, "checkout");
-  const files = manyVpcFiles(10);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(checkout, path)), { recursive: true });
-    writeFileSync(join(checkout, path), text);
-  }
-  const loader = floorLoader();
-  const floorScript = join(work, "floor.mjs");
-  const paths = Object.keys(files).map((p) => join(checkout, p));
-  writeFileSync(
-    floorScript,
-    `import { readFileSync } from "node:fs";
+export interface CliStartupFigures {
+  floor: string;
+  runs: number;
+  floorMs: number;
+  checkMs: number;
+  /** The old start (tsx compiling src/ at every start), for comparison. */
+  tsxMs: number;
+  ratio: number;
+  target: number;
+}
+
+/** Whole-process `check` on a 10-document inbox against the floor, medians of `runs` alternated runs. */
+export function cliStartup(runs = 15): CliStartupFigures {
+  execFileSync(process.execPath, [join(project, "scripts", "build.mjs"), "--if-stale"], { stdio: "inherit" });
+  const work = mkdtempSync(join(tmpdir(), "gitops-bench-cli-"));
+  try {
+    const checkout = join(work, "checkout");
+    const files = manyVpcFiles(10);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(checkout, path)), { recursive: true });
+      writeFileSync(join(checkout, path), text);
+    }
+    const loader = floorLoader();
+    const floorScript = join(work, "floor.mjs");
+    const paths = Object.keys(files).map((p) => join(checkout, p));
+    writeFileSync(
+      floorScript,
+      `import { readFileSync } from "node:fs";
 const texts = () => ${JSON.stringify(paths)}.map((p) => readFileSync(p, "utf8"));
 ${loader.script}
 `,
-  );
-  const bin = join(project, "bin", "gitops-ingest.js");
-  const tsx = require.resolve("tsx/cli");
-  const cliMain = join(project, "src", "cli", "main.ts");
-
-  const floor: number[] = [];
-  const check: number[] = [];
-  const viaTsx: number[] = [];
-  timeProcess([bin, "check", checkout], work); // warm the file cache
-  for (let i = 0; i < runs; i++) {
-    floor.push(timeProcess([floorScript], work));
-    check.push(timeProcess([bin, "check", checkout], work));
-    if (i < Math.min(runs, 5)) viaTsx.push(timeProcess([tsx, cliMain, "check", checkout], work));
+    );
+    const bin = join(project, "bin", "gitops-ingest.js");
+    const tsx = require.resolve("tsx/cli");
+    const cliMain = join(project, "src", "cli", "main.ts");
+    const floor: number[] = [];
+    const check: number[] = [];
+    const viaTsx: number[] = [];
+    timeProcess([bin, "check", checkout], work); // warm the file cache
+    for (let i = 0; i < runs; i++) {
+      floor.push(timeProcess([floorScript], work));
+      check.push(timeProcess([bin, "check", checkout], work));
+      if (i < Math.min(runs, 5)) viaTsx.push(timeProcess([tsx, cliMain, "check", checkout], work));
+    }
+    const floorMs = median(floor);
+    const checkMs = median(check);
+    return {
+      floor: loader.name,
+      runs,
+      floorMs,
+      checkMs,
+      tsxMs: median(viaTsx),
+      ratio: checkMs / floorMs,
+      target: 3,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  const f = median(floor);
-  const c = median(check);
-  const t = median(viaTsx);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const runsArg = process.argv.indexOf("--runs");
+  const f = cliStartup(runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15);
   const row = (label: string, ms: number) =>
     console.log(
-      `${label.padEnd(48)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / f).toFixed(2).padStart(6)}× the floor`,
+      `${label.padEnd(48)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / f.floorMs).toFixed(2).padStart(6)}× the floor`,
     );
-  console.log(`\ncheck on a 10-document inbox (10 files), whole process, median of ${runs} runs`);
-  console.log(`floor: node + ${loader.name}\n`);
-  row("floor", f);
-  row("gitops-ingest check (bin → dist/, one process)", c);
-  row(`tsx src/cli/main.ts check (old start, ${viaTsx.length} runs)`, t);
-  console.log(`\ntarget ≤ 3× the floor: ${c / f <= 3 ? "met" : "NOT met"} (${(c / f).toFixed(2)}×)`);
-} finally {
-  rmSync(work, { recursive: true, force: true });
+  console.log(`\ncheck on a 10-document inbox (10 files), whole process, median of ${f.runs} runs`);
+  console.log(`floor: node + ${f.floor}\n`);
+  row("floor", f.floorMs);
+  row("gitops-ingest check (bin → dist/, one process)", f.checkMs);
+  row("tsx src/cli/main.ts check (old start)", f.tsxMs);
+  console.log(`\ntarget ≤ 3× the floor: ${f.ratio <= f.target ? "met" : "NOT met"} (${f.ratio.toFixed(2)}×)`);
 }
