@@ -1,13 +1,14 @@
 /** The CLI conventions kubeconform and kubectl users expect, each through the built CLI as a real process. */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, runCli } from "./support/cli.js";
 import { RAW, vpcYaml } from "./support/fabric.js";
+import { writeFiles } from "./support/files.js";
 
 const run = promisify(execFile);
 const cli = (...args: string[]) => runCli(args);
@@ -22,12 +23,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function put(files: Record<string, string>): Promise<void> {
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-}
+const put = (files: Record<string, string>) => writeFiles(dir, files);
 
 describe("version, help and commands", () => {
   it("--version prints the package's version", async () => {

@@ -1,11 +1,12 @@
 /** The CLI as users run it: a real process on a real folder. */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runCli } from "./support/cli.js";
 import { FABRIC_ROOT, RAW, sampleInbox, vpcYaml } from "./support/fabric.js";
+import { writeFiles } from "./support/files.js";
 
 const cli = (...args: string[]) => runCli(args);
 
@@ -17,12 +18,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function put(files: Record<string, string>): Promise<void> {
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-}
+const put = (files: Record<string, string>) => writeFiles(dir, files);
 
 describe("gitops-ingest CLI", () => {
   it("plans, applies, and then has nothing to do", async () => {

@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UsageError } from "../src/cli/usage-error.js";
@@ -14,6 +14,7 @@ import { ingest } from "../src/pipeline/ingest.js";
 import { checkResult } from "../src/report/check-result.js";
 import { commitMessage, sourceFromMessage } from "../src/report/commit-message.js";
 import { FABRIC_ROOT, RAW, vpcYaml } from "./support/fabric.js";
+import { writeFiles } from "./support/files.js";
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, "..", "bin", "gitops-ingest.js");
@@ -41,12 +42,7 @@ afterEach(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function put(files: Record<string, string>): Promise<void> {
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-}
+const put = (files: Record<string, string>) => writeFiles(dir, files);
 
 const ODD_FILE_NAMES = [
   "back\\slash.yaml",
