@@ -7,7 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_FILE, type IngestConfig, parseConfig } from "../config.js";
-import { listEntries, readCheckout } from "../local/checkout.js";
+import { type CheckoutEntry, listEntries, readCheckout } from "../local/checkout.js";
 import { discoverRoots, isYamlPath } from "../pipeline/discover.js";
 import type { IngestInput, IngestOptions, Report } from "../pipeline/types.js";
 import { UsageError } from "./usage-error.js";
@@ -39,15 +39,22 @@ export async function readInputs(paths: string[], options: InputOptions): Promis
     const base = resolve(args[0] as string);
     const config = await readLocalConfig(base, options.notice);
     const globs = options.rootGlobs ?? config.roots;
-    const files = (await listEntries(base)).map((e) => e.path);
+    const entries = await listEntries(base);
+    const files = entries.map((e) => e.path);
+    const hasInbox = discoverRoots(files, globs).length > 0;
     // A git work tree or a configured repository is a checkout even when no inbox matches (an error).
     const checkout =
-      discoverRoots(files, globs).length > 0 ||
+      hasInbox ||
       options.rootGlobs !== undefined ||
       files.includes(`.github/${CONFIG_FILE}`) ||
       (await exists(join(base, ".git")));
     if (checkout) {
-      return { kind: "checkout", base, input: await readCheckoutInput(base, files, globs, config, options) };
+      if (!hasInbox) throw new UsageError(`no inbox under ${base} matches ${globs.join(", ")}`);
+      return {
+        kind: "checkout",
+        base,
+        input: await readCheckoutInput(base, entries, globs, config, options),
+      };
     }
   }
   return readLoose(args, options);
@@ -55,15 +62,13 @@ export async function readInputs(paths: string[], options: InputOptions): Promis
 
 async function readCheckoutInput(
   base: string,
-  files: string[],
+  entries: readonly CheckoutEntry[],
   globs: string[],
   config: IngestConfig,
   options: InputOptions,
 ): Promise<IngestInput> {
-  if (discoverRoots(files, globs).length === 0) {
-    throw new UsageError(`no inbox under ${base} matches ${globs.join(", ")}`);
-  }
   return readCheckout(base, {
+    entries,
     roots: globs,
     strict: options.strict ?? config.strict,
     archive: options.archive ?? config.archive,

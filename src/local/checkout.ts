@@ -65,14 +65,19 @@ export async function listEntries(folder: string): Promise<CheckoutEntry[]> {
 
 export async function readCheckout(
   dir: string,
-  options: IngestOptions & { roots?: readonly string[]; sourceCommit?: string },
+  options: IngestOptions & {
+    roots?: readonly string[];
+    sourceCommit?: string;
+    /** The checkout's entries when the caller listed them already (listing a large tree twice is slow). */
+    entries?: readonly CheckoutEntry[];
+  },
 ): Promise<IngestInput> {
   const sourceCommit = checkSourceCommit(options.sourceCommit ?? "working-tree");
   for (const glob of options.roots ?? []) {
     const problem = rootGlobProblem(glob);
     if (problem) throw new UsageError(`root glob ${JSON.stringify(glob)}: ${problem}`);
   }
-  const entries = await listEntries(dir);
+  const entries = options.entries ?? (await listEntries(dir));
   const modes = new Map(entries.map((e) => [e.path, e.mode]));
   const discovered = discoverRoots(
     entries.map((e) => e.path),
