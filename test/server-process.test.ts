@@ -10,11 +10,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, SECRET, startHarness } from "./support/e2e.js";
 import { sampleInbox } from "./support/fabric.js";
 import { pushFiles } from "./support/github-standin/index.js";
+import { freshPostgresSchema } from "./support/postgres-schema.js";
 import { type ServerProcess, startServerProcess, TEST_PRIVATE_KEY } from "./support/server-process.js";
 import { startTcpProxy } from "./support/tcp-proxy.js";
 
@@ -107,13 +107,7 @@ describe("GET /health", () => {
       const url = new URL(process.env.DATABASE_URL as string);
       const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
       cleanups.push(() => proxy.close());
-      const schema = `health_${randomBytes(4).toString("hex")}`;
-      cleanups.push(async () => {
-        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
-      });
+      const schema = freshPostgresSchema(process.env.DATABASE_URL as string, cleanups, "health");
       url.host = `127.0.0.1:${proxy.port}`;
       const app = await server(
         { ...CREDENTIALS, DATABASE_URL: url.toString(), DATABASE_SCHEMA: schema },

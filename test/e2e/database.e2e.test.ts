@@ -3,18 +3,17 @@
  * that can take it down, and on the embedded default with its data in a folder across restarts.
  */
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { listImports } from "../../src/db/imports.js";
 import { findRepository } from "../../src/db/installations.js";
 import { listResources } from "../../src/db/resources.js";
 import { gitIn, type Harness, REPO_ID, startHarness } from "../support/e2e.js";
 import { FABRIC_ROOT, RAW, sampleInbox, vpcYaml } from "../support/fabric.js";
+import { freshPostgresSchema } from "../support/postgres-schema.js";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -33,16 +32,7 @@ afterEach(async () => {
 });
 
 describe.runIf(DATABASE_URL)("on real Postgres", () => {
-  async function freshSchema(): Promise<string> {
-    const schema = `e2e_${randomBytes(4).toString("hex")}`;
-    cleanups.push(async () => {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    });
-    return schema;
-  }
+  const freshSchema = async () => freshPostgresSchema(DATABASE_URL ?? "", cleanups);
 
   it("records the 48-resource ingestion, and a redelivery adds nothing", async () => {
     h = await startHarness({ databaseUrl: DATABASE_URL, env: { DATABASE_SCHEMA: await freshSchema() } });

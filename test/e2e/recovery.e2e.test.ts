@@ -1,13 +1,6 @@
-/**
- * What lands is what the user meant, and nothing is left spinning, through the real path (signed
- * webhooks, the stand-in on real git, the app as `npm start` starts it). Runs on the embedded
- * database in every `npm test`, and on real Postgres too when DATABASE_URL is set.
- */
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { listImports } from "../../src/db/imports.js";
 import { listResources } from "../../src/db/resources.js";
@@ -22,6 +15,7 @@ import {
 } from "../support/e2e.js";
 import { FABRIC_ROOT, RAW, sampleInbox } from "../support/fabric.js";
 import type { Standin } from "../support/github-standin/index.js";
+import { freshPostgresSchema } from "../support/postgres-schema.js";
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const CAS = { method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ };
@@ -37,13 +31,7 @@ afterEach(async () => {
 /** A database that survives a restart of the app: a data folder, or a fresh schema on Postgres. */
 async function persistentDatabase(kind: "embedded" | "postgres"): Promise<HarnessOptions> {
   if (kind === "postgres") {
-    const schema = `e2e_${randomBytes(4).toString("hex")}`;
-    cleanups.push(async () => {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    });
+    const schema = freshPostgresSchema(DATABASE_URL ?? "", cleanups);
     return { databaseUrl: DATABASE_URL ?? "", env: { DATABASE_SCHEMA: schema } };
   }
   const dataDir = await mkdtemp(join(tmpdir(), "gitops-recovery-"));
