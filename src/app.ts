@@ -3,33 +3,34 @@
  * start an ingestion; installation events keep the database's view of who uses the app.
  */
 import type { Context, Probot } from "probot";
-import { CONFIG_FILE, type ConfigResult, parseConfig } from "./config.js";
 import { CHECK_NAME, RERUN_ACTION } from "./github/check-run.js";
 import { type Octokit, repoFromFullName } from "./github/types.js";
+import { type BranchRun, runBranch } from "./ingestion/branch-run.js";
 import { runPreview } from "./ingestion/preview.js";
 import type { ImportRecorder, RepositoryInfo } from "./ingestion/recorder.js";
-import { reportUnreadableConfig, runIngestion } from "./ingestion/run.js";
-import { settleImport } from "./ingestion/settle.js";
+import { ingestBranches, loadRepositoryConfig } from "./ingestion/repository-config.js";
+import { reportNotQueued } from "./ingestion/run.js";
+import { settleAllPending } from "./ingestion/settle.js";
+import { type IngestJob, MAX_CHANGED_PATHS } from "./queue/jobs.js";
+import type { JobEnqueuer } from "./queue/queue.js";
 import { SOURCE_TRAILER } from "./report/commit-message.js";
 
 export interface AppOptions {
   recorder: ImportRecorder;
+  /**
+   * The job queue: webhooks record a job and answer at once, workers run it (src/queue). Without
+   * one (unit tests of the handlers), the same run happens inside the webhook request.
+   */
+  jobs?: JobEnqueuer;
   /** The check run shows "in progress" only once a run takes longer than this (ms; default 3 s). */
   checkStartAfterMs?: number;
+  /** The reconcile sweep runs: a push that could not be queued is found by it later. */
+  reconcileEnabled?: boolean;
 }
-
-/** `.github/gitops-ingest.yml` as read: a config (valid or with errors), or GitHub failed to serve it. */
-type LoadedConfig = { kind: "config"; config: ConfigResult } | { kind: "unreadable"; error: unknown };
 
 export function gitopsIngest(options: AppOptions) {
   return (app: Probot) => {
-    const { recorder } = options;
-    const depsFor = (context: Context, log: Context["log"]) => ({
-      octokit: context.octokit as Octokit,
-      recorder,
-      log,
-      ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
-    });
+    const { recorder, jobs } = options;
     let identity: Promise<{ id: number; login: string }> | undefined;
     /** Our app id and `<slug>[bot]` login, asked of GitHub once. */
     const ownApp = () => {
@@ -41,6 +42,50 @@ export function gitopsIngest(options: AppOptions) {
         identity = undefined;
       });
       return identity;
+    };
+
+    /** Queues the branch's run, or (no queue) runs it now with the webhook's token. */
+    const ingest = async (
+      context: Context,
+      log: Context["log"],
+      run: BranchRun,
+      extra: Partial<IngestJob>,
+    ) => {
+      const deps = {
+        octokit: context.octokit as Octokit,
+        recorder,
+        log,
+        ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
+      };
+      if (jobs) {
+        const queued = await jobs
+          .enqueueIngest({
+            installationId: run.repository.installationId,
+            repositoryId: run.repository.githubId,
+            fullName: run.repository.fullName,
+            branch: run.branch,
+            trigger: run.trigger,
+            deliveryId: run.deliveryId,
+            defaultBranch: run.repository.defaultBranch,
+            ...(run.repository.nodeId ? { nodeId: run.repository.nodeId } : {}),
+            ...(run.headSha ? { headSha: run.headSha } : {}),
+            ...(run.checkRunId !== undefined ? { checkRunId: run.checkRunId } : {}),
+            ...extra,
+          })
+          .catch(async (error: unknown) => {
+            log.error({ err: error }, "could not queue the ingestion: the database is unavailable");
+            if (run.headSha) {
+              const retried = { ...deps, retriedBySelf: options.reconcileEnabled ?? false };
+              await reportNotQueued(retried, run, run.headSha, error);
+            }
+            // A failed delivery: GitHub shows it, and it can be redelivered once the database is back.
+            throw error;
+          });
+        log.info({ jobId: queued.jobId, coalesced: queued.coalesced }, "ingestion queued");
+        return;
+      }
+      const outcome = await runBranch(deps, run);
+      log.info({ outcome }, "ingestion handled in the webhook request");
     };
 
     app.on("push", async (context) => {
@@ -55,49 +100,33 @@ export function gitopsIngest(options: AppOptions) {
         return;
       }
       if (
-        payload.sender?.login === (await ownApp()).login ||
-        payload.head_commit?.message.includes(`\n${SOURCE_TRAILER}: `)
+        payload.head_commit?.message.includes(`\n${SOURCE_TRAILER}: `) ||
+        payload.sender?.login === (await ownApp()).login
       ) {
         log.debug("our own ingestion commit: ignored");
         return;
       }
-      const branch = payload.ref.slice("refs/heads/".length);
-      const loaded = await loadConfig(context);
-      const repository = repositoryInfo(payload.repository, payload.installation?.id);
-      const changedPaths = payload.commits.flatMap((c) => [
-        ...(c.added ?? []),
-        ...(c.modified ?? []),
-        ...(c.removed ?? []),
-      ]);
-      const request = {
-        repository,
-        branch,
+      const changed = [
+        ...new Set(
+          payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]),
+        ),
+      ];
+      // GitHub lists at most 2048 commits and 3000 paths in a push: beyond, the paths are not all known.
+      const changedPaths =
+        changed.length <= MAX_CHANGED_PATHS && payload.commits.length < 2048 ? changed : undefined;
+      const run: BranchRun = {
+        repository: repositoryInfo(payload.repository, payload.installation?.id),
+        branch: payload.ref.slice("refs/heads/".length),
         headSha: payload.after,
         beforeSha: payload.before,
-        trigger: "push" as const,
+        trigger: "push",
         deliveryId: context.id,
-        changedPaths,
+        ...(changedPaths ? { changedPaths } : {}),
       };
-      if (loaded.kind === "unreadable") {
-        // Which branches are configured is unknown: speak up where ingestion is likely wanted.
-        if (branch === repository.defaultBranch || changedPaths.some((p) => p.includes("/raw/"))) {
-          const outcome = await reportUnreadableConfig(
-            depsFor(context, log),
-            request,
-            payload.after,
-            loaded.error,
-          );
-          log.info({ outcome }, "push handled");
-        }
-        return;
-      }
-      const config = loaded.config;
-      if (!ingestsBranch(config, repository, branch)) {
-        log.debug("branch not configured for ingestion: ignored");
-        return;
-      }
-      const outcome = await runIngestion(depsFor(context, log), { ...request, config });
-      log.info({ outcome }, "push handled");
+      await ingest(context, log, run, {
+        beforeSha: payload.before,
+        ...(changedPaths ? { changedPaths } : {}),
+      });
     });
 
     /**
@@ -113,32 +142,19 @@ export function gitopsIngest(options: AppOptions) {
       const repository = repositoryInfo(payload.repository, payload.installation?.id);
       const branch = asked.headBranch ?? repository.defaultBranch;
       const log = context.log.child({ delivery: context.id, repo: repository.fullName, branch });
-      const request = {
-        repository,
-        branch,
-        headSha: asked.headSha,
-        ...(asked.checkRunId !== undefined ? { checkRunId: asked.checkRunId } : {}),
-        trigger: "rerun" as const,
-        deliveryId: context.id,
-      };
-      // The check suite names a branch the commit is on, not necessarily one we ingest on.
-      const loaded = await loadConfig(context);
-      if (loaded.kind === "unreadable") {
-        const outcome = await reportUnreadableConfig(
-          depsFor(context, log),
-          request,
-          asked.headSha,
-          loaded.error,
-        );
-        log.info({ outcome }, "re-run handled");
-        return;
-      }
-      if (!ingestsBranch(loaded.config, repository, branch)) {
-        log.info("re-run asked on a branch not configured for ingestion: ignored");
-        return;
-      }
-      const outcome = await runIngestion(depsFor(context, log), { ...request, config: loaded.config });
-      log.info({ outcome }, "re-run handled");
+      await ingest(
+        context,
+        log,
+        {
+          repository,
+          branch,
+          headSha: asked.headSha,
+          ...(asked.checkRunId !== undefined ? { checkRunId: asked.checkRunId } : {}),
+          trigger: "rerun",
+          deliveryId: context.id,
+        },
+        {},
+      );
     };
 
     // Apps with checks:write receive every app's check events (GitHub Actions' too): only ours count.
@@ -174,17 +190,18 @@ export function gitopsIngest(options: AppOptions) {
         const pr = payload.pull_request;
         const repository = repositoryInfo(payload.repository, payload.installation?.id);
         const log = context.log.child({ delivery: context.id, repo: repository.fullName, pr: pr.number });
-        const loaded = await loadConfig(context);
+        const octokit = context.octokit as Octokit;
+        const loaded = await loadRepositoryConfig(octokit, repoFromFullName(repository.fullName), log);
         if (loaded.kind === "unreadable") {
           log.error({ err: loaded.error }, "could not read the configuration: no preview");
           return;
         }
-        if (!ingestsBranch(loaded.config, repository, pr.base.ref)) {
+        if (!ingestBranches(loaded.config, repository.defaultBranch).includes(pr.base.ref)) {
           log.debug("pull request into a branch not configured for ingestion: no preview");
           return;
         }
         const outcome = await runPreview(
-          { octokit: context.octokit as Octokit, log },
+          { octokit, log },
           {
             repo: repoFromFullName(repository.fullName),
             headSha: pr.head.sha,
@@ -197,18 +214,43 @@ export function gitopsIngest(options: AppOptions) {
       },
     );
 
+    /** Queues a backfill of each repository: what already waits in raw/ is ingested without a push. */
+    const backfill = async (
+      context: Context,
+      installationId: number,
+      repositories: readonly { id: number; full_name: string }[],
+    ) => {
+      if (!jobs) return;
+      for (const r of repositories) {
+        await jobs.enqueueBackfill({
+          installationId,
+          repositoryId: r.id,
+          fullName: r.full_name,
+          deliveryId: context.id,
+        });
+      }
+      context.log.info({ installationId, repositories: repositories.length }, "backfill queued");
+    };
+
     app.on("installation", async (context) => {
       const { installation, action } = context.payload;
       const account =
         installation.account && "login" in installation.account ? installation.account.login : "";
       await recorder.installation({ id: installation.id, account, action });
-      const repos = "repositories" in context.payload ? (context.payload.repositories ?? []) : [];
-      if (action === "created")
-        await recorder.repositories(
-          installation.id,
-          repos.map((r) => minimalRepository(r, installation.id)),
-          [],
-        );
+      if (action !== "created" && action !== "unsuspend") return;
+      // Unsuspended: pushes made meanwhile brought no webhook. Created: what waited before us.
+      const listed = "repositories" in context.payload ? context.payload.repositories : undefined;
+      const repos =
+        listed ??
+        ((await context.octokit.paginate(context.octokit.rest.apps.listReposAccessibleToInstallation, {
+          per_page: 100,
+        })) as unknown as { id: number; full_name: string }[]);
+      await recorder.repositories(
+        installation.id,
+        repos.map((r) => minimalRepository(r, installation.id)),
+        [],
+      );
+      await backfill(context, installation.id, repos);
     });
 
     app.on("installation_repositories", async (context) => {
@@ -218,38 +260,9 @@ export function gitopsIngest(options: AppOptions) {
         repositories_added.map((r) => minimalRepository(r, installation.id)),
         repositories_removed.flatMap((r) => (r.id === undefined ? [] : [r.id])),
       );
+      await backfill(context, installation.id, repositories_added);
     });
   };
-}
-
-/** Branches the app ingests on: the configured ones, else the repository's default branch. */
-function ingestsBranch(config: ConfigResult, repository: RepositoryInfo, branch: string): boolean {
-  const branches = config.config.branches.length > 0 ? config.config.branches : [repository.defaultBranch];
-  return branches.includes(branch);
-}
-
-/**
- * Reads `.github/gitops-ingest.yml` (or the owner's `.github` repository default); never throws.
- * An invalid file is a config with errors (the user's to fix); GitHub failing to serve it (an
- * HTTP error: 5xx after retries, 422, …) is "unreadable", reported as GitHub's failure.
- */
-async function loadConfig(
-  context: Context<"push" | "check_run" | "check_suite" | "pull_request">,
-): Promise<LoadedConfig> {
-  let raw: unknown;
-  try {
-    raw = await context.config(CONFIG_FILE);
-  } catch (error) {
-    if (typeof (error as { status?: unknown }).status === "number") return { kind: "unreadable", error };
-    return {
-      kind: "config",
-      config: {
-        config: parseConfig(undefined).config,
-        errors: [`cannot read ${CONFIG_FILE}: ${(error as Error).message}`],
-      },
-    };
-  }
-  return { kind: "config", config: parseConfig(raw) };
 }
 
 function repositoryInfo(
@@ -276,26 +289,7 @@ function minimalRepository(r: { id: number; full_name: string }, installationId:
   return { githubId: r.id, installationId, fullName: r.full_name, defaultBranch: "" };
 }
 
-/**
- * At start: settle every import left pending, using each installation's token. One that cannot be
- * settled now (GitHub or the installation unavailable) does not stop the others.
- */
+/** At start: settle every import left pending, each with its installation's token. */
 export async function settlePendingImports(app: Probot, recorder: ImportRecorder): Promise<number> {
-  const pending = await recorder.pending();
-  let settled = 0;
-  for (const p of pending) {
-    try {
-      const octokit = (await app.auth(p.installationId)) as Octokit;
-      await recorder.withRepositoryLock(p.repositoryGithubId, () =>
-        settleImport(octokit, recorder, p, app.log),
-      );
-      settled++;
-    } catch (error) {
-      app.log.warn(
-        { err: error, importId: p.id },
-        "could not settle a pending import; the repository's next run will",
-      );
-    }
-  }
-  return settled;
+  return settleAllPending(async (id) => (await app.auth(id)) as Octokit, recorder, app.log);
 }

@@ -11,7 +11,11 @@ import { type OpenedDatabase, openDatabase } from "./db/connect.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createRecorder } from "./db/recorder.js";
 import { appOctokit, type OctokitTuning } from "./github/octokit.js";
+import type { Octokit } from "./github/types.js";
 import { healthHandler } from "./health.js";
+import { jobHandlers } from "./queue/handlers.js";
+import { type Queue, startQueue } from "./queue/queue.js";
+import { queueSettings } from "./queue/settings.js";
 import { rootWebhookHandler } from "./root-webhooks.js";
 
 export interface StartOptions {
@@ -28,6 +32,11 @@ export interface Started {
   readonly database: OpenedDatabase;
   /** No APP_ID/PRIVATE_KEY: Probot serves its setup page, and no database is created. */
   setupMode: boolean;
+  /** The app's logger (undefined in setup mode). */
+  readonly log: Probot["log"] | undefined;
+  /** The job queue (throws in setup mode). */
+  readonly queue: Queue;
+  /** Drains the queue (running jobs finish, up to SHUTDOWN_TIMEOUT), then stops the server and the database. */
   stop(): Promise<void>;
 }
 
@@ -36,12 +45,18 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   // .env as Probot reads it, before the database settings below are read (existing variables win).
   if (!options.env) loadDotEnv();
   let database: OpenedDatabase | undefined;
+  let queue: Queue | undefined;
+  let log: Probot["log"] | undefined;
   // Probot calls this only with credentials, so setup mode never creates or migrates a database.
   const appFn = async (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
+    log = app.log;
     const dataDir = resolveDataDir(env);
+    const settings = queueSettings(env);
+    // The embedded database is served over a private socket so the queue's pool connects to it too.
     database = await openDatabase({
       databaseUrl: env.DATABASE_URL,
       dataDir,
+      serve: true,
       ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
     });
     if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
@@ -53,10 +68,42 @@ export async function start(options: StartOptions = {}): Promise<Started> {
     const migrated = await migrateToLatest(database.db);
     const recorder = createRecorder(database.db);
     app.log.info({ database: database.kind, migrationsApplied: migrated.applied }, "database ready");
+    const octokitFor = async (installationId: number) => (await app.auth(installationId)) as Octokit;
+    const started = await startQueue({
+      connectionString: database.connectionString ?? "",
+      workerSchema: settings.workerSchema,
+      db: database.db,
+      log: app.log,
+      concurrency: settings.concurrency,
+      reconcileIntervalSeconds: settings.reconcileIntervalSeconds,
+      heartbeatMs: settings.heartbeatMs,
+      staleAfterMs: settings.staleAfterMs,
+      shutdownTimeoutMs: settings.shutdownTimeoutMs,
+      // One process owns the embedded database: locks left by an earlier run are orphans at once.
+      singleInstance: database.kind === "pglite",
+      handlers: jobHandlers({
+        db: database.db,
+        recorder,
+        octokitFor,
+        enqueuer: () => {
+          if (!queue) throw new Error("the job queue is not started");
+          return queue;
+        },
+        log: app.log,
+        ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
+      }),
+    });
+    queue = started;
+    app.log.info(
+      { concurrency: settings.concurrency, reconcileIntervalSeconds: settings.reconcileIntervalSeconds },
+      "job queue started",
+    );
     addHandler(healthHandler(database.db));
     addHandler(await rootWebhookHandler(app));
     await gitopsIngest({
       recorder,
+      jobs: started,
+      reconcileEnabled: settings.reconcileIntervalSeconds > 0,
       ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
     })(app);
     // Settle imports a previous crash left pending, without holding up the start.
@@ -78,7 +125,16 @@ export async function start(options: StartOptions = {}): Promise<Started> {
       return database;
     },
     setupMode: database === undefined,
+    get log() {
+      return log;
+    },
+    get queue() {
+      if (!queue) throw new Error("setup mode: no job queue");
+      return queue;
+    },
     async stop() {
+      // Webhooks are still recorded while running jobs finish; then the server closes.
+      await queue?.stop();
       await server.stop();
       await database?.close();
     },
@@ -96,9 +152,20 @@ function loadDotEnv(): void {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   start().then(
     (started) => {
-      process.once("SIGTERM", () => {
-        started.stop().finally(() => process.exit(0));
-      });
+      // Probot's own SIGINT handler would exit before the queue drains: ours replaces it.
+      process.removeAllListeners("SIGINT");
+      for (const signal of ["SIGTERM", "SIGINT"] as const) {
+        process.once(signal, () => {
+          started.log?.info({ signal }, "stopping: running jobs finish, no new ones start");
+          started.stop().then(
+            () => process.exit(0),
+            (error: unknown) => {
+              console.error(error);
+              process.exit(1);
+            },
+          );
+        });
+      }
     },
     (error: unknown) => {
       console.error(error);

@@ -242,7 +242,7 @@ describe("database settings", () => {
     });
     const first = await runCli(["migrate"], env("team_a"));
     expect(first.stdout).toBe(
-      `applied: 0001_initial, 0002_jobs (embedded database in ${join(dir, "db")}, schema team_a)\n`,
+      `applied: 0001_initial, 0002_jobs, 0003_ingest_settings (embedded database in ${join(dir, "db")}, schema team_a)\n`,
     );
     expect((await runCli(["migrate"], env("team_b"))).stdout).toContain("applied: 0001_initial");
     expect((await runCli(["migrate", "--status"], env("team_a"))).stdout).toMatch(/^0001_initial applied/);

@@ -126,6 +126,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     formats: DATABASE_FORMATS,
   },
+  reconcile: {
+    summary: "sweep the installed repositories once and run what it finds (the app's credentials)",
+    operands: "",
+    description: `${databaseDescription(
+      "Runs one reconcile sweep, as the app does every RECONCILE_INTERVAL seconds: settles pending imports,\nqueues another try for failed ones that are due, and queues an ingestion for every ingest branch whose\nraw/ holds files with no job waiting. Then runs the queued jobs (another instance on the same\nPostgres may take some) and waits until none is running or due.",
+    )}\nGitHub: APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH), GHE_HOST and GHE_PROTOCOL for GitHub Enterprise.\nDo not run it on the embedded database while the app runs on the same DATA_DIR.`,
+    options: {
+      format: FORMAT_HELP(DATABASE_FORMATS) as OptionSpec,
+      repo: { type: "string", value: "OWNER/NAME", help: "only this repository" },
+      timeout: { type: "string", value: "SECONDS", help: "longest wait for the jobs (default 600)" },
+    },
+    formats: DATABASE_FORMATS,
+  },
 };
 
 function databaseDescription(what: string): string {

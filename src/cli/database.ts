@@ -79,7 +79,7 @@ export async function databaseCommand(parsed: ParsedCommand): Promise<number> {
   }
 }
 
-function print(format: "text" | "json", value: unknown, text: () => string): void {
+export function print(format: "text" | "json", value: unknown, text: () => string): void {
   process.stdout.write(format === "json" ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 }
 

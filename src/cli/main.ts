@@ -37,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
     const { localCommand } = await import("./local.js");
     return localCommand(parsed);
   }
+  if (first === "reconcile") {
+    const { reconcileCommand } = await import("./reconcile.js");
+    return reconcileCommand(parsed);
+  }
   // Loaded on demand: check/plan/apply never load the database drivers.
   const { databaseCommand } = await import("./database.js");
   return databaseCommand(parsed);

@@ -9,6 +9,7 @@ import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { CamelCasePlugin, Kysely, type KyselyConfig, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { startEmbeddedServer } from "./embedded-server.js";
 import type { Database } from "./schema.js";
 
 export type DatabaseKind = "postgres" | "pglite";
@@ -25,8 +26,18 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Kysely's query log hook (e.g. to count round trips). */
   log?: KyselyConfig["log"];
-  /** Maximum pooled connections on Postgres (default 10). The repository lock uses its own connection. */
+  /** Maximum pooled connections on Postgres (default 10). */
   maxConnections?: number;
+  /**
+   * Postgres: connections that hold repository locks, a pool of its own (default 10): a held lock
+   * never starves the queries run under it, and many repositories never open many connections.
+   */
+  lockConnections?: number;
+  /**
+   * Embedded only: serve the database over a private Unix socket (src/db/embedded-server.ts) and
+   * connect to it with `pg`, so pools such as the job queue's connect too (`connectionString`).
+   */
+  serve?: boolean;
   /** Postgres: longest wait for a connection, in ms (default 10 s). */
   connectTimeoutMs?: number;
   /**
@@ -40,6 +51,8 @@ export interface OpenDatabaseOptions {
 export interface OpenedDatabase {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  /** A postgres:// URL other pools can connect to (Postgres, or the served embedded database). */
+  connectionString?: string;
   close(): Promise<void>;
 }
 
@@ -48,8 +61,11 @@ export interface DatabaseInfo {
   kind: DatabaseKind;
   /** The schema the tables live in (the configured one, or the connection's current schema). */
   schema: string;
-  /** A fresh connection outside the pool (Postgres only), for holding a session-level advisory lock. */
-  newSessionClient?: () => pg.Client;
+  /**
+   * Connections outside the query pool for holding session-level advisory locks (Postgres only;
+   * the embedded database has one session, so its lock is the in-process one).
+   */
+  lockPool?: pg.Pool;
 }
 
 export const DEFAULT_DATA_DIR = ".data/pglite";
@@ -98,65 +114,22 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
   const plugins = [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
 
-  if (options.databaseUrl) {
-    const url = options.databaseUrl;
-    const clientConfig: pg.ClientConfig = {
-      connectionString: url,
-      application_name: "gitops-ingest",
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
-      // pg returns int8 as a string by default; see parseInt8.
-      types: {
-        getTypeParser: ((oid: number, format?: "text" | "binary") =>
-          oid === INT8_OID
-            ? parseInt8
-            : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
-      },
-    };
-    const queryTimeout = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
-    clientConfig.connectionTimeoutMillis = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const pool = new pg.Pool({
-      ...clientConfig,
-      statement_timeout: queryTimeout,
-      // The client-side bound also covers a server that no longer answers at all.
-      query_timeout: queryTimeout + 5_000,
-      max: options.maxConnections ?? 10,
-    });
-    // An idle connection that dies is dropped by the pool; without a listener it would crash the process.
-    pool.on("error", () => {});
-    // A connection that dies while checked out (by Kysely, which adds no listener) emits "error" on the
-    // client; the failing query already rejects, so the event only needs a listener to not crash us.
-    pool.on("connect", (client) => {
-      client.on("error", () => {});
-    });
-    let currentSchema = "public";
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, schema, options, "postgres");
+  if (options.serve) {
+    const server = await startEmbeddedServer({ dataDir: options.dataDir ?? DEFAULT_DATA_DIR });
     try {
-      if (schema) {
-        await pool.query(`create schema if not exists ${schema}`).catch(async (error: unknown) => {
-          // Two instances creating the schema at once: the loser sees a duplicate error.
-          const exists = await pool.query("select 1 from pg_namespace where nspname = $1", [schema]);
-          if (exists.rowCount === 0) throw error;
-        });
-      }
-      currentSchema =
-        schema ?? (await pool.query<{ s: string }>("select current_schema() as s")).rows[0]?.s ?? "public";
+      const opened = await openPostgres(server.connectionString, schema, options, "pglite");
+      return {
+        ...opened,
+        async close() {
+          await opened.close();
+          await server.stop();
+        },
+      };
     } catch (error) {
-      await pool.end().catch(() => {});
-      throw new Error(`cannot connect to Postgres at ${redact(url)}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      await server.stop();
+      throw error;
     }
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins, log: options.log });
-    registry.set(db.getExecutor().adapter, {
-      kind: "postgres",
-      schema: currentSchema,
-      // The lock's session waits on lock_timeout only (no statement bound): see lock.ts.
-      newSessionClient: () => {
-        const client = new pg.Client(clientConfig);
-        client.on("error", () => {});
-        return client;
-      },
-    });
-    return { db, kind: "postgres", close: () => db.destroy() };
   }
 
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
@@ -176,4 +149,88 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins, log: options.log });
   registry.set(db.getExecutor().adapter, { kind: "pglite", schema: schema ?? "public" });
   return { db, kind: "pglite", close: () => db.destroy() };
+}
+
+/**
+ * Postgres, or the embedded database served over its socket (kind "pglite"): one session shared by
+ * every connection there, so the schema is set once and repository locks stay in-process.
+ */
+async function openPostgres(
+  url: string,
+  schema: string | undefined,
+  options: OpenDatabaseOptions,
+  kind: DatabaseKind,
+): Promise<OpenedDatabase> {
+  const plugins = [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
+  const singleSession = kind === "pglite";
+  const clientConfig: pg.ClientConfig = {
+    connectionString: url,
+    application_name: "gitops-ingest",
+    ...(schema && !singleSession ? { options: `-c search_path=${schema}` } : {}),
+    // pg returns int8 as a string by default; see parseInt8.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === INT8_OID
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+    },
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  };
+  const queryTimeout = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+  const pool = quietPool({
+    ...clientConfig,
+    statement_timeout: queryTimeout,
+    // The client-side bound also covers a server that no longer answers at all.
+    query_timeout: queryTimeout + 5_000,
+    max: options.maxConnections ?? 10,
+  });
+  let currentSchema = "public";
+  try {
+    if (schema) {
+      await pool.query(`create schema if not exists ${schema}`).catch(async (error: unknown) => {
+        // Two instances creating the schema at once: the loser sees a duplicate error.
+        const exists = await pool.query("select 1 from pg_namespace where nspname = $1", [schema]);
+        if (exists.rowCount === 0) throw error;
+      });
+      // One session: a plain SET holds for every connection, the queue's included.
+      if (singleSession) await pool.query(`set search_path to ${schema}`);
+    }
+    currentSchema =
+      schema ?? (await pool.query<{ s: string }>("select current_schema() as s")).rows[0]?.s ?? "public";
+  } catch (error) {
+    await pool.end().catch(() => {});
+    const where = singleSession ? "the embedded database" : `Postgres at ${redact(url)}`;
+    throw new Error(`cannot connect to ${where}: ${(error as Error).message}`, { cause: error });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins, log: options.log });
+  // The lock's sessions wait on lock_timeout only (no statement bound): see lock.ts.
+  const lockPool = singleSession
+    ? undefined
+    : quietPool({ ...clientConfig, max: options.lockConnections ?? 10 });
+  registry.set(db.getExecutor().adapter, {
+    kind,
+    schema: currentSchema,
+    ...(lockPool ? { lockPool } : {}),
+  });
+  return {
+    db,
+    kind,
+    connectionString: url,
+    async close() {
+      await db.destroy();
+      await lockPool?.end();
+    },
+  };
+}
+
+function quietPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  // An idle connection that dies is dropped by the pool; without a listener it would crash the process.
+  pool.on("error", () => {});
+  // A connection that dies while checked out (by Kysely, which adds no listener) emits "error" on the
+  // client; the failing query already rejects, so the event only needs a listener to not crash us.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
+  return pool;
 }

@@ -433,3 +433,38 @@ export async function getImport(
     .execute();
   return { ...row, files, resources };
 }
+
+export interface FailedImportDue {
+  repositoryId: number;
+  installationId: number;
+  fullName: string;
+  branch: string;
+  attempts: number;
+}
+
+/**
+ * Branches whose latest import failed and is due for another try: `attempts` counts the tries, the
+ * n-th waits baseSeconds × 2^(n-1) after the last one ended, and after maxAttempts it is left to a
+ * push or a Re-run. Only for installations and repositories the app may work on.
+ */
+export async function failedImportsDue(
+  db: Kysely<Database>,
+  options: { maxAttempts: number; baseSeconds: number },
+): Promise<FailedImportDue[]> {
+  const { rows } = await sql<FailedImportDue>`
+    select latest.repository_id, repositories.installation_id, repositories.full_name, latest.branch, latest.attempts
+    from (
+      select distinct on (repository_id, branch) repository_id, branch, status, attempts, ended_at
+      from imports
+      order by repository_id, branch, id desc
+    ) as latest
+    join repositories on repositories.id = latest.repository_id
+    join installations on installations.id = repositories.installation_id
+    where latest.status = 'failed'
+      and latest.attempts < ${options.maxAttempts}
+      and latest.ended_at < now() - make_interval(secs => ${options.baseSeconds}::float8 * power(2, latest.attempts - 1))
+      and repositories.removed_at is null
+      and installations.suspended_at is null
+      and installations.removed_at is null`.execute(db);
+  return rows;
+}

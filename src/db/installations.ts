@@ -146,3 +146,56 @@ export async function findRepository(
     .orderBy("updatedAt", "desc")
     .executeTakeFirst();
 }
+
+/** What a repository's configuration said when it was last read (for the reconcile sweep). */
+export async function rememberIngestSettings(
+  db: Kysely<Database>,
+  githubId: number,
+  settings: { branches: readonly string[]; roots: readonly string[] },
+): Promise<void> {
+  await db
+    .updateTable("repositories")
+    .set({ ingestBranches: [...settings.branches], ingestRoots: [...settings.roots] })
+    .where("id", "=", githubId)
+    .execute();
+}
+
+/** Whether work may be done for a repository: its installation is neither suspended nor removed, nor is it. */
+export async function mayWorkOn(
+  db: Kysely<Database>,
+  installationId: number,
+  repositoryId: number,
+): Promise<boolean> {
+  const installation = await db
+    .selectFrom("installations")
+    .select(["suspendedAt", "removedAt"])
+    .where("id", "=", installationId)
+    .executeTakeFirst();
+  if (installation && (installation.suspendedAt || installation.removedAt)) return false;
+  const repository = await db
+    .selectFrom("repositories")
+    .select(["removedAt", "installationId"])
+    .where("id", "=", repositoryId)
+    .executeTakeFirst();
+  // Not recorded yet (a push is the first we hear of it): its installation decides.
+  return !repository?.removedAt && (repository?.installationId ?? installationId) === installationId;
+}
+
+/** The repositories the app may work on, with what the reconcile sweep needs to know of each. */
+export async function activeRepositories(
+  db: Kysely<Database>,
+  filter: { fullName?: string } = {},
+): Promise<RepositoryRow[]> {
+  let query = db
+    .selectFrom("repositories")
+    .innerJoin("installations", "installations.id", "repositories.installationId")
+    .selectAll("repositories")
+    .where("repositories.removedAt", "is", null)
+    .where("installations.suspendedAt", "is", null)
+    .where("installations.removedAt", "is", null);
+  if (filter.fullName)
+    query = query.where((eb) =>
+      eb(eb.fn("lower", ["repositories.fullName"]), "=", eb.fn("lower", [eb.val(filter.fullName)])),
+    );
+  return query.orderBy("repositories.id").execute();
+}

@@ -2,8 +2,8 @@
  * Per-repository mutual exclusion, so work for one repository is never done by two instances (or
  * two webhook handlers of one instance) at once.
  *
- * Postgres: a session-level advisory lock, held on a connection of its own (outside the pool, so
- * holding many locks can never starve the queries run under them). If the instance dies, Postgres
+ * Postgres: a session-level advisory lock, held on a connection of the bounded lock pool (apart
+ * from the query pool, so holding locks can never starve the queries run under them). If the instance dies, Postgres
  * ends the session and the lock is released by itself. (Conversely, if that connection drops while
  * `fn` runs, the lock is gone early; the imports' unique key still keeps every record single.)
  *
@@ -15,6 +15,7 @@
  * The lock is not re-entrant: do not take it again for the same repository inside `fn`.
  */
 import type { Kysely } from "kysely";
+import type pg from "pg";
 import { RepositoryBusyError } from "../ingestion/recorder.js";
 import { databaseInfo } from "./connect.js";
 import type { Database } from "./schema.js";
@@ -73,6 +74,32 @@ async function takeLocalTurn(scope: object, repositoryId: number, deadline: numb
 }
 
 /**
+ * A connection from the lock pool, waiting no later than the deadline. The pool is bounded: when
+ * every lock connection is held, waiting for one is waiting for the lock.
+ */
+async function lockConnection(
+  pool: pg.Pool,
+  deadline: number,
+  repositoryId: number,
+  timeoutMs: number,
+): Promise<pg.PoolClient> {
+  const connecting = pool.connect();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    const outcome = await Promise.race([connecting, expired]);
+    if (outcome !== "timeout") return outcome;
+  } finally {
+    clearTimeout(timer);
+  }
+  // Too late: hand the connection back whenever it comes.
+  connecting.then((client) => client.release()).catch(() => {});
+  throw new RepositoryLockTimeoutError(repositoryId, timeoutMs);
+}
+
+/**
  * Runs `fn` while holding the lock for one repository, waiting up to `timeoutMs` for it
  * (then RepositoryLockTimeoutError). The lock is released when `fn` settles.
  */
@@ -87,32 +114,37 @@ export async function withRepositoryLock<T>(
   const deadline = Date.now() + timeoutMs;
   const releaseLocal = await takeLocalTurn(info, repositoryId, deadline, timeoutMs);
   try {
-    if (!info.newSessionClient) return await fn();
+    if (!info.lockPool) return await fn();
 
-    const client = info.newSessionClient();
-    await client.connect();
+    const client = await lockConnection(info.lockPool, deadline, repositoryId, timeoutMs);
+    let healthy = false;
     try {
       // The key is namespaced by app and schema, so other users of advisory locks don't collide with us.
       const key = "hashtextextended('gitops-ingest:repository:' || current_schema() || ':' || $1::text, 0)";
-      // The advisory lock wait obeys lock_timeout; this connection serves only the lock, so no reset.
+      // The advisory lock wait obeys lock_timeout; this connection serves only locks.
       await client.query("select set_config('lock_timeout', $1, false)", [
         String(Math.max(1, deadline - Date.now())),
       ]);
       try {
         await client.query(`select pg_advisory_lock(${key})`, [repositoryId]);
       } catch (error) {
-        if ((error as { code?: string }).code === "55P03")
+        if ((error as { code?: string }).code === "55P03") {
+          healthy = true;
           throw new RepositoryLockTimeoutError(repositoryId, timeoutMs);
+        }
         throw error;
       }
       try {
         return await fn();
       } finally {
-        await client.query(`select pg_advisory_unlock(${key})`, [repositoryId]).catch(() => {});
+        healthy = await client.query(`select pg_advisory_unlock(${key})`, [repositoryId]).then(
+          () => true,
+          () => false,
+        );
       }
     } finally {
-      // Ending the session releases the lock even if the unlock above failed.
-      await client.end().catch(() => {});
+      // A connection whose unlock failed is closed: ending the session releases the lock.
+      client.release(!healthy);
     }
   } finally {
     releaseLocal();

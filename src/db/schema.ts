@@ -50,6 +50,10 @@ export interface RepositoriesTable {
   /** "owner/name" as last seen; looked up case-insensitively. */
   fullName: string;
   defaultBranch: string;
+  /** The branches its configuration ingests on, as last read (null: not read yet). */
+  ingestBranches: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  /** Its fabric root globs, as last read (null: not read yet). */
+  ingestRoots: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   removedAt: MaybeTime;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;

@@ -7,6 +7,7 @@ import type { Logger } from "probot";
 import type { ConfigResult } from "../config.js";
 import { readBlobs } from "../github/blobs.js";
 import { CheckIncompleteError, type CheckResult, CheckRun } from "../github/check-run.js";
+import { retryAfterSeconds } from "../github/transient.js";
 import { type CommitTree, readCommitTree } from "../github/tree.js";
 import { type Octokit, type RepoRef, repoFromFullName, type TreeEntry } from "../github/types.js";
 import { BranchMovedError, UnknownOutcomeError, writeCommit } from "../github/write-commit.js";
@@ -36,7 +37,8 @@ export interface IngestionRequest {
   headSha?: string;
   /** The check run a re-run was asked on: it is updated rather than a new one created. */
   checkRunId?: number;
-  trigger: "push" | "rerun" | "race";
+  /** push, rerun: a webhook; backfill, reconcile, retry: the job queue; race: the branch moved. */
+  trigger: "push" | "rerun" | "race" | "backfill" | "reconcile" | "retry";
   deliveryId: string;
   config: ConfigResult;
   /** Paths the push changed, when known: a push that changed nothing under a fabric root ends neutral when idle. */
@@ -51,6 +53,8 @@ export interface IngestionDeps {
   log: Logger;
   /** The check run shows "in progress" only once a run takes longer than this (ms; see CheckRun). */
   checkStartAfterMs?: number;
+  /** A queue runs this and tries again by itself after a passing failure: the check says so. */
+  retriedBySelf?: boolean;
 }
 
 export type IngestionOutcome =
@@ -67,6 +71,8 @@ export type IngestionOutcome =
         /** GitHub did not confirm the branch update: the import stays pending until settled. */
         | "unknown";
       checkRunId?: number;
+      /** A passing failure (GitHub 5xx, rate limit, network): worth running again after this many seconds. */
+      retryAfterSeconds?: number;
     }
   | { status: "committed"; commitSha: string; checkRunId?: number }
   | { status: "nothing-to-do" | "rejected"; checkRunId?: number };
@@ -140,7 +146,8 @@ async function attemptIngestion(
   });
   // Only a pending import is ours to record; any other status means this commit was handled before.
   const recordable = begun.status === "pending";
-  if (!recordable && request.trigger === "push") {
+  // Only a re-run (or a race onto a commit handled meanwhile) answers again on a handled commit.
+  if (!recordable && request.trigger !== "rerun" && request.trigger !== "race") {
     log.info(
       { head, importId: begun.id, status: begun.status },
       "this commit was handled before (redelivery): nothing recorded twice",
@@ -228,10 +235,15 @@ async function attemptIngestion(
       };
     }
     log.error({ err: error, head, importId: begun.id }, "ingestion failed");
-    const checkRunId = await finish(deps, check, failureResult(error), begun.id, () =>
+    const retry = retryAfterSeconds(error);
+    const checkRunId = await finish(deps, check, failureResult(error, deps, retry), begun.id, () =>
       recorder.failed(begun.id, errorMessage(error)),
     );
-    return { status: error instanceof DatabaseError ? "database-error" : "failed", checkRunId };
+    return {
+      status: error instanceof DatabaseError ? "database-error" : "failed",
+      checkRunId,
+      ...(retry !== undefined ? { retryAfterSeconds: retry } : {}),
+    };
   }
 }
 
@@ -267,26 +279,39 @@ async function finish(
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** What a failed run says: nothing was committed, why, and what to do. */
-function failureResult(error: unknown): CheckResult {
+/** What a failed run says: nothing was committed, why, and what to do (or what the app will do). */
+function failureResult(
+  error: unknown,
+  deps: Pick<IngestionDeps, "retriedBySelf">,
+  retrySeconds: number | undefined,
+): CheckResult {
   if (isRepositoryBusy(error))
     return {
       conclusion: "neutral",
-      title: "Repository busy: not ingested yet",
+      title: deps.retriedBySelf
+        ? "Queued: another ingestion of this repository is running"
+        : "Repository busy: not ingested yet",
       summary:
-        "Another ingestion of this repository is still running, so this one was not started: nothing was committed for it and every file is still in `raw/`.\n\n" +
-        "The running ingestion may already include these files; if not, push again or use **Re-run** once it is done.",
+        "Another ingestion of this repository is still running, so this one has not started: nothing was committed for it yet and every file is still in `raw/`.\n\n" +
+        (deps.retriedBySelf
+          ? "It runs by itself once the other one is done."
+          : "The running ingestion may already include these files; if not, push again or use **Re-run** once it is done."),
       annotations: [],
     };
   const database = error instanceof DatabaseError;
+  const later =
+    deps.retriedBySelf && (database || retrySeconds !== undefined)
+      ? `The app tries again by itself${retrySeconds !== undefined ? ` in about ${retrySeconds} s` : " shortly"}; **Re-run** does it now.`
+      : undefined;
   return {
     conclusion: "failure",
     title: database ? "Database unavailable: nothing was committed" : "Ingestion failed",
     summary:
       `Nothing was committed and every file is still in \`raw/\`.\n\n> ${errorMessage(error)}\n\n` +
-      (database
-        ? "Push again or use **Re-run** once the database is back."
-        : "Use **Re-run** once the problem is fixed."),
+      (later ??
+        (database
+          ? "Push again or use **Re-run** once the database is back."
+          : "Use **Re-run** once the problem is fixed.")),
     annotations: [],
   };
 }
@@ -357,7 +382,7 @@ function idleResult(report: Report, request: IngestionRequest, extras: CheckExtr
   return result;
 }
 
-async function branchHead(octokit: Octokit, repo: RepoRef, branch: string): Promise<string> {
+export async function branchHead(octokit: Octokit, repo: RepoRef, branch: string): Promise<string> {
   const { data } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
   return data.object.sha;
 }
@@ -423,7 +448,8 @@ export async function reportUnreadableConfig(
       "Use **Re-run** or push again once GitHub answers.",
     annotations: [],
   });
-  return { status: "failed", checkRunId };
+  const retry = retryAfterSeconds(error);
+  return { status: "failed", checkRunId, ...(retry !== undefined ? { retryAfterSeconds: retry } : {}) };
 }
 
 /** A re-run asked on a commit that is no longer the branch head: answer there, commit nothing. */
@@ -453,6 +479,20 @@ async function answerOffHead(
   return { status: "not-head", checkRunId };
 }
 
+/**
+ * The webhook could not record its job (the database is down): say so on the commit, since no run
+ * will. The reconcile sweep finds the push once the database is back; GitHub's Redeliver works too.
+ */
+export async function reportNotQueued(
+  deps: IngestionDeps,
+  request: Omit<IngestionRequest, "config">,
+  head: string,
+  error: unknown,
+): Promise<IngestionOutcome> {
+  const failure = error instanceof DatabaseError ? error : new DatabaseError(error);
+  return reportFailure(deps, request as IngestionRequest, head, failure);
+}
+
 async function reportFailure(
   deps: IngestionDeps,
   request: IngestionRequest,
@@ -470,11 +510,13 @@ async function reportFailure(
         ? "database unavailable: nothing committed"
         : "ingestion failed",
   );
+  const retry = busy ? undefined : retryAfterSeconds(error);
+  const retrying = retry !== undefined ? { retryAfterSeconds: retry } : {};
   try {
-    const checkRunId = await oneShotCheck(deps, request, head).complete(failureResult(error));
-    return { status, checkRunId };
+    const checkRunId = await oneShotCheck(deps, request, head).complete(failureResult(error, deps, retry));
+    return { status, checkRunId, ...retrying };
   } catch (reportError) {
     deps.log.error({ err: reportError }, "could not report the failure in a check run");
-    return { status };
+    return { status, ...retrying };
   }
 }

@@ -50,3 +50,43 @@ export async function settleImport(
     "settled a pending import",
   );
 }
+
+/**
+ * Settles every import left pending, repository by repository under its lock (so an import still
+ * in flight elsewhere is waited for, then found settled), each with its installation's token. One
+ * that cannot be settled now (GitHub or the installation unavailable) does not stop the others.
+ * Returns how many were settled.
+ */
+export async function settleAllPending(
+  octokitFor: (installationId: number) => Promise<Octokit>,
+  recorder: ImportRecorder,
+  log: Logger,
+): Promise<number> {
+  const byRepository = new Map<number, PendingImport>();
+  for (const p of await recorder.pending()) byRepository.set(p.repositoryGithubId, p);
+  let settled = 0;
+  for (const [repositoryId, first] of byRepository) {
+    try {
+      const octokit = await octokitFor(first.installationId);
+      await recorder.withRepositoryLock(repositoryId, async () => {
+        for (const pending of await recorder.pending(repositoryId)) {
+          try {
+            await settleImport(octokit, recorder, pending, log);
+            settled++;
+          } catch (error) {
+            log.warn(
+              { err: error, importId: pending.id },
+              "could not settle a pending import; trying again later",
+            );
+          }
+        }
+      });
+    } catch (error) {
+      log.warn(
+        { err: error, repository: first.fullName },
+        "could not settle this repository's pending imports; trying again later",
+      );
+    }
+  }
+  return settled;
+}

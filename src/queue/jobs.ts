@@ -4,7 +4,8 @@
  */
 
 /** Why a job was queued: recorded with the import it leads to. */
-export type JobTrigger = "push" | "backfill" | "reconcile" | "retry";
+export type JobTrigger = "push" | "rerun" | "backfill" | "reconcile" | "retry";
+const TRIGGERS: readonly string[] = ["push", "rerun", "backfill", "reconcile", "retry"];
 
 /** Ingest what waits in raw/ on one branch of one repository. */
 export interface IngestJob {
@@ -12,13 +13,25 @@ export interface IngestJob {
   repositoryId: number;
   fullName: string;
   branch: string;
-  /** The pushed head; absent when the run should read the branch's current head. */
+  /** The pushed head (or the commit a re-run was asked on); absent: the branch's current head. */
   headSha?: string;
   trigger: JobTrigger;
   deliveryId?: string;
+  /** What the webhook said of the repository, when it said it (saves a request). */
+  defaultBranch?: string;
+  nodeId?: string;
+  /** The branch's commit before the first push this job holds: hand edits are checked against it. */
+  beforeSha?: string;
+  /** Paths the pushes this job holds changed; absent when unknown (or too many to carry). */
+  changedPaths?: string[];
+  /** The check run a re-run was asked on. */
+  checkRunId?: number;
   /** Times this job was put back by a RetryLaterError (set by the queue). */
   retries?: number;
 }
+
+/** More changed paths than this are not carried in a job (they only refine the check's wording). */
+export const MAX_CHANGED_PATHS = 2_000;
 
 /** Ingest every ingest branch of a repository (after installation). */
 export interface BackfillJob {
@@ -44,9 +57,29 @@ export function repositoryQueue(repositoryId: number): string {
  * reads the branch head anyway, so ten pushes while the first waits make one run.
  */
 export function jobKey(task: TaskName, job: IngestJob | BackfillJob): string {
-  return task === "ingest"
-    ? `ingest:${job.repositoryId}:${(job as IngestJob).branch}`
-    : `backfill:${job.repositoryId}`;
+  if (task === "backfill") return `backfill:${job.repositoryId}`;
+  const ingest = job as IngestJob;
+  // A re-run answers on the commit it was asked about: never merged with a push.
+  if (ingest.trigger === "rerun") return `rerun:${job.repositoryId}:${ingest.branch}:${ingest.headSha ?? ""}`;
+  return `ingest:${job.repositoryId}:${ingest.branch}`;
+}
+
+/**
+ * A push taken in by a job still waiting under its key: the newer head, the older "before" (hand
+ * edits of every push it holds are checked), and the changed paths of both.
+ */
+export function mergePushes(waiting: IngestJob, newer: IngestJob): IngestJob {
+  const paths =
+    waiting.changedPaths && newer.changedPaths
+      ? [...new Set([...waiting.changedPaths, ...newer.changedPaths])]
+      : undefined;
+  const { beforeSha: _newerBefore, changedPaths: _newerPaths, ...rest } = newer;
+  const beforeSha = waiting.beforeSha ?? newer.beforeSha;
+  return {
+    ...rest,
+    ...(beforeSha ? { beforeSha } : {}),
+    ...(paths && paths.length <= MAX_CHANGED_PATHS ? { changedPaths: paths } : {}),
+  };
 }
 
 /**
@@ -60,6 +93,8 @@ export function putBack(
 ): IngestJob | BackfillJob {
   if (task === "backfill") return { ...job, retries };
   const { headSha: _pushed, ...rest } = job as IngestJob;
+  // A re-run put back still answers on its commit.
+  if ((job as IngestJob).trigger === "rerun") return { ...job, retries };
   return { ...rest, trigger: "retry", retries };
 }
 
@@ -86,7 +121,7 @@ export function parseJob(task: TaskName, payload: unknown): IngestJob | Backfill
   if (!isText(p.fullName) || !p.fullName.includes("/")) throw bad("fullName");
   if (task === "ingest") {
     if (!isText(p.branch)) throw bad("branch");
-    if (!["push", "backfill", "reconcile", "retry"].includes(p.trigger as string)) throw bad("trigger");
+    if (!TRIGGERS.includes(p.trigger as string)) throw bad("trigger");
   }
   return p as unknown as IngestJob | BackfillJob;
 }

@@ -16,6 +16,7 @@ import {
   Logger,
   makeWorkerUtils,
   type Runner,
+  type RunnerOptions,
   run,
   type Task,
   type WorkerEvents,
@@ -32,6 +33,7 @@ import {
   InvalidJobError,
   jobKey,
   MAX_ATTEMPTS,
+  mergePushes,
   parseJob,
   putBack,
   repositoryQueue,
@@ -88,6 +90,11 @@ export interface QueueOptions extends EnqueuerOptions {
   shutdownTimeoutMs?: number;
   /** Seconds between reconcile sweeps (RECONCILE_INTERVAL); 0 or absent: this instance runs none. */
   reconcileIntervalSeconds?: number;
+  /**
+   * No other instance can share this database (the embedded one): at start, every job lock is an
+   * earlier run's and is freed at once instead of after staleAfterMs.
+   */
+  singleInstance?: boolean;
 }
 
 export interface EnqueuedJob {
@@ -102,11 +109,15 @@ export interface JobEnqueuer {
 }
 
 export interface Queue extends JobEnqueuer {
+  /** Jobs running or due now; not those waiting for a later retry, nor given-up ones. */
+  busyJobs(): Promise<number>;
   /** Stops taking jobs, waits up to timeoutMs for running ones, then fails them (they run again later). */
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 export const DEFAULT_WORKER_SCHEMA = "graphile_worker";
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 function graphileLogger(log: QueueLogger): Logger {
   return new Logger((scope) => (level, message) => {
@@ -120,7 +131,14 @@ function graphileLogger(log: QueueLogger): Logger {
 }
 
 function newPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, application_name: "gitops-ingest-queue" });
+  // Bounded waits: a webhook that cannot reach the database must fail in seconds, not hang.
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: "gitops-ingest-queue",
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 60_000,
+  });
   // A dropped idle connection must not crash the process; the next checkout reconnects.
   pool.on("error", () => {});
   // A checked-out connection that dies fails its query; the client's own event needs a listener too.
@@ -136,7 +154,29 @@ const preset = { worker: { preparedStatements: false } };
 
 type AddJob = WorkerUtils["addJob"];
 
-function enqueuer(addJob: AddJob): JobEnqueuer {
+/**
+ * The payload of the ingest job still waiting under a key, if any. graphile-worker replaces a
+ * waiting job's payload; we merge pushes ourselves (mergePushes). Two pushes of one branch
+ * enqueued in the same instant may each miss the other's paths: that only words the check, files
+ * are always read from the branch head.
+ */
+function waitingPayload(utils: WorkerUtils, workerSchema: string) {
+  return (key: string): Promise<IngestJob | undefined> =>
+    utils.withPgClient(async (client) => {
+      const { rows } = await client.query<{ payload: unknown }>(
+        `select payload from "${workerSchema}"._private_jobs where key = $1 and locked_at is null`,
+        [key],
+      );
+      const payload = rows[0]?.payload;
+      try {
+        return payload === undefined ? undefined : parseJob("ingest", payload);
+      } catch {
+        return undefined;
+      }
+    });
+}
+
+function enqueuer(addJob: AddJob, waiting: (key: string) => Promise<IngestJob | undefined>): JobEnqueuer {
   const add = async (task: TaskName, payload: IngestJob | BackfillJob, key: string): Promise<EnqueuedJob> => {
     const job = await addJob(task, payload, {
       queueName: repositoryQueue(payload.repositoryId),
@@ -150,7 +190,13 @@ function enqueuer(addJob: AddJob): JobEnqueuer {
     return { jobId: job.id, coalesced: job.revision > 0 };
   };
   return {
-    enqueueIngest: (job) => add("ingest", parseJob("ingest", job), jobKey("ingest", job)),
+    enqueueIngest: async (job) => {
+      const key = jobKey("ingest", parseJob("ingest", job));
+      const held = await waiting(key);
+      // A waiting job already reads the branch head: a sweep's or backfill's job adds nothing to it.
+      if (held && job.trigger !== "push") return add("ingest", held, key);
+      return add("ingest", held ? mergePushes(held, job) : job, key);
+    },
     enqueueBackfill: (job) => add("backfill", parseJob("backfill", job), jobKey("backfill", job)),
   };
 }
@@ -175,9 +221,10 @@ export async function openJobEnqueuer(
   options: EnqueuerOptions,
 ): Promise<JobEnqueuer & { close(): Promise<void> }> {
   const pgPool = newPool(options.connectionString, 2);
+  const workerSchema = options.workerSchema ?? DEFAULT_WORKER_SCHEMA;
   const utils = await makeWorkerUtils({
     pgPool,
-    schema: options.workerSchema ?? DEFAULT_WORKER_SCHEMA,
+    schema: workerSchema,
     logger: graphileLogger(options.log),
     preset,
   });
@@ -189,7 +236,7 @@ export async function openJobEnqueuer(
     throw error;
   }
   return {
-    ...enqueuer(utils.addJob),
+    ...enqueuer(utils.addJob, waitingPayload(utils, workerSchema)),
     async close() {
       await utils.release();
       await pgPool.end();
@@ -276,10 +323,24 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       await scheduleReconcile(helpers.addJob, new Date(Date.now() + intervalSeconds * 1000), "replace");
     };
 
+  let firstSweep = true;
   const sweep = async () => {
     try {
       await heartbeat(db, instanceId, lockIds);
-      const sweepOptions = { db, workerSchema, instanceId, ownLockIds: lockIds, staleAfterMs };
+      if (databaseTrouble !== undefined) {
+        const reason = databaseTrouble;
+        databaseTrouble = undefined;
+        restartRunner(reason);
+      }
+      const fresh = firstSweep && options.singleInstance;
+      firstSweep = false;
+      const sweepOptions = {
+        db,
+        workerSchema,
+        instanceId,
+        ownLockIds: lockIds,
+        staleAfterMs: fresh ? 0 : staleAfterMs,
+      };
       const orphans = await orphanedWorkers(sweepOptions);
       if (orphans.length > 0) {
         await utils.forceUnlockWorkers(orphans);
@@ -297,42 +358,101 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
     lockIds.push(pool.id);
   });
 
+  let stopping: Promise<void> | undefined;
+  const runOptions: RunnerOptions = {
+    pgPool,
+    schema: workerSchema,
+    concurrency,
+    pollInterval: options.pollIntervalMs ?? 1000,
+    noHandleSignals: true,
+    logger,
+    events,
+    // Completions and failures go through graphile-worker's batcher, whose failure (the database
+    // went away as a job finished) stops the pool in an orderly way that supervise() sees; the
+    // unbatched path would leave an unhandled rejection that ends the process.
+    preset: { worker: { ...preset.worker, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    // The abort signal fires when a stop has waited this long (see stop()).
+    gracefulShutdownAbortTimeout: shutdownTimeoutMs,
+    taskList: {
+      ingest: task("ingest"),
+      backfill: task("backfill"),
+      ...(reconcile ? { reconcile: reconcileTask(reconcile.handler, reconcile.intervalSeconds) } : {}),
+    },
+  };
+
+  /**
+   * Starts the workers afresh: after they stopped on their own (a database failure while
+   * completing a job), or after the database failed under them (graphile-worker's workers can stay
+   * idle after a connection loss until a new pool is made). Running jobs of the old pool finish
+   * first (bounded); then its locks are no longer claimed, so the sweep frees what it left.
+   */
+  let restarting: Promise<void> | undefined;
+  const restartRunner = (reason: unknown) => {
+    if (stopping || restarting) return;
+    log.error({ err: reason }, "restarting the queue workers after a database failure");
+    restarting = (async () => {
+      const old = runner;
+      const oldPool = workerPool;
+      await Promise.race([old.stop().catch(() => {}), sleep(shutdownTimeoutMs)]);
+      const dead = lockIds.indexOf(oldPool?.id ?? "");
+      if (dead >= 0) lockIds.splice(dead, 1);
+      for (let delayMs = 1_000; !stopping; delayMs = Math.min(delayMs * 2, 60_000)) {
+        try {
+          runner = await run(runOptions);
+          supervise(runner);
+          log.info({}, "queue workers running again");
+          return;
+        } catch (error) {
+          log.warn({ err: error, retryInMs: delayMs }, "queue workers could not start yet");
+          await sleep(delayMs);
+        }
+      }
+    })().finally(() => {
+      restarting = undefined;
+    });
+  };
+  const supervise = (current: Runner) => {
+    const ended = (reason: unknown) => {
+      if (current === runner) restartRunner(reason);
+    };
+    current.promise.then(() => ended(new Error("the worker pool stopped")), ended);
+  };
+  // Set when a worker failed to reach the database; the next heartbeat that does reach it restarts them.
+  let databaseTrouble: unknown;
+  events.on("worker:getJob:error", ({ error }) => {
+    databaseTrouble = error;
+  });
+
   let runner: Runner;
   try {
     await utils.migrate();
     // Recorded before any job is taken, so no other instance sees our jobs as orphans.
     await heartbeat(db, instanceId, lockIds);
-    runner = await run({
-      pgPool,
-      schema: workerSchema,
-      concurrency,
-      pollInterval: options.pollIntervalMs ?? 1000,
-      noHandleSignals: true,
-      logger,
-      events,
-      preset,
-      // The abort signal fires when a stop has waited this long (see stop()).
-      gracefulShutdownAbortTimeout: shutdownTimeoutMs,
-      taskList: {
-        ingest: task("ingest"),
-        backfill: task("backfill"),
-        ...(reconcile ? { reconcile: reconcileTask(reconcile.handler, reconcile.intervalSeconds) } : {}),
-      },
-    });
+    runner = await run(runOptions);
   } catch (error) {
     await removeInstance(db, instanceId).catch(() => {});
     await utils.release();
     await pgPool.end();
     throw error;
   }
+  supervise(runner);
   await sweep();
   const timer = setInterval(sweep, heartbeatMs);
 
   if (reconcile) await scheduleReconcile(utils.addJob, new Date(), "preserve_run_at");
 
-  let stopping: Promise<void> | undefined;
   return {
-    ...enqueuer(utils.addJob),
+    ...enqueuer(utils.addJob, waitingPayload(utils, workerSchema)),
+    busyJobs: () =>
+      utils.withPgClient(async (client) => {
+        const { rows } = await client.query<{ n: string }>(
+          `select count(*) as n from "${workerSchema}"._private_jobs
+           where (locked_at is not null or (run_at <= now() and attempts < max_attempts))
+             and task_id in (select id from "${workerSchema}"._private_tasks where identifier <> $1)`,
+          [RECONCILE],
+        );
+        return Number(rows[0]?.n ?? 0);
+      }),
     stop({ timeoutMs = shutdownTimeoutMs } = {}) {
       stopping ??= (async () => {
         clearInterval(timer);
@@ -340,7 +460,14 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
         const expired = new Promise<"expired">((resolve) => {
           timeout = setTimeout(() => resolve("expired"), timeoutMs);
         });
-        const result = await Promise.race([runner.stop().then(() => "stopped" as const), expired]);
+        await restarting;
+        const result = await Promise.race([
+          runner.stop().then(
+            () => "stopped" as const,
+            () => "stopped" as const,
+          ),
+          expired,
+        ]);
         clearTimeout(timeout);
         if (result === "expired") {
           log.warn({ timeoutMs }, "jobs still running at shutdown: failing them so they run again");

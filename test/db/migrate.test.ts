@@ -18,10 +18,12 @@ describe.each(backends)("migrations on $name", (backend) => {
   });
 
   it("applies every migration once; a second run applies nothing", async () => {
-    expect(await migrateToLatest(t.db)).toEqual({ applied: ["0001_initial", "0002_jobs"] });
+    expect(await migrateToLatest(t.db)).toEqual({
+      applied: ["0001_initial", "0002_jobs", "0003_ingest_settings"],
+    });
     expect(await migrateToLatest(t.db)).toEqual({ applied: [] });
     const status = await migrationStatus(t.db);
-    expect(status.map((m) => m.name)).toEqual(["0001_initial", "0002_jobs"]);
+    expect(status.map((m) => m.name)).toEqual(["0001_initial", "0002_jobs", "0003_ingest_settings"]);
     expect(status[0]?.executedAt).toBeInstanceOf(Date);
   });
 
@@ -52,7 +54,9 @@ describe.each(backends)("migrations on $name", (backend) => {
       select count(*) as n from information_schema.tables
       where table_schema = current_schema() and table_name = 'imports'`.execute(t.db);
     expect(left.rows[0]?.n).toBe(0);
-    expect(await migrateToLatest(t.db)).toEqual({ applied: ["0001_initial", "0002_jobs"] });
+    expect(await migrateToLatest(t.db)).toEqual({
+      applied: ["0001_initial", "0002_jobs", "0003_ingest_settings"],
+    });
   });
 
   it("finds the migrations folder from the module, not the cwd", () => {
@@ -67,17 +71,19 @@ describe.each(backends)("migrations on $name", (backend) => {
     const folder = await mkdtemp(join(tmpdir(), "migrations-"));
     await copyFile(join(MIGRATIONS_DIR, "0001_initial.ts"), join(folder, "0001_initial.ts"));
     await copyFile(join(MIGRATIONS_DIR, "0002_jobs.ts"), join(folder, "0002_jobs.ts"));
+    await copyFile(join(MIGRATIONS_DIR, "0003_ingest_settings.ts"), join(folder, "0003_ingest_settings.ts"));
     await writeFile(
-      join(folder, "0003_broken.ts"),
+      join(folder, "0004_broken.ts"),
       'import { sql } from "kysely";\nexport async function up(db) { await sql`select * from no_such_table`.execute(db); }\n',
     );
     await expect(migrateToLatest(t.db, { folder })).rejects.toThrow(
-      /migration 0003_broken failed: .*no_such_table/,
+      /migration 0004_broken failed: .*no_such_table/,
     );
-    // The failed migration left nothing behind: still only 0001 and 0002 recorded.
+    // The failed migration left nothing behind: still only 0001 to 0003 recorded.
     expect((await migrationStatus(t.db)).filter((m) => m.executedAt).map((m) => m.name)).toEqual([
       "0001_initial",
       "0002_jobs",
+      "0003_ingest_settings",
     ]);
   });
 });

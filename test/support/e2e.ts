@@ -37,14 +37,22 @@ export interface Harness {
   gh: Standin;
   app: Started;
   appUrl: string;
-  /** Commits files with real git on the branch (null deletes), POSTs the signed push, waits for the app. */
+  /**
+   * Commits files with real git on the branch (null deletes), POSTs the signed push, and (unless
+   * `wait: false`) waits until the app's queue has run what the push queued.
+   */
   push(
     files: Record<string, string | Uint8Array | null>,
     message?: string,
-    options?: { branch?: string },
+    options?: { branch?: string; wait?: boolean },
   ): Promise<PushResult>;
-  /** POSTs a signed webhook; resolves with the HTTP status once the app has handled it. */
-  deliver(event: string, payload: unknown, delivery?: string): Promise<number>;
+  /** Waits until no job runs or is due (see push). */
+  idle(): Promise<void>;
+  /**
+   * POSTs a signed webhook; resolves with the HTTP status once the app has answered and (unless
+   * `wait: false`) its queue has run what the delivery queued.
+   */
+  deliver(event: string, payload: unknown, delivery?: string, options?: { wait?: boolean }): Promise<number>;
   pushPayload(
     before: string,
     after: string,
@@ -97,6 +105,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     GHE_PROTOCOL: "http",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "fatal",
     NODE_ENV: "test",
+    // Tests sweep when they mean to (RECONCILE_INTERVAL on, or the CLI), and notice a dead
+    // instance in seconds rather than a minute.
+    RECONCILE_INTERVAL: "0",
+    QUEUE_HEARTBEAT: "0.5",
     ...options.env,
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
@@ -111,24 +123,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
   const appUrl = `http://127.0.0.1:${port}`;
 
-  const deliver = async (event: string, payload: unknown, delivery = randomUUID()) => {
-    const body = JSON.stringify(payload);
-    const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
-    const response = await fetch(`${appUrl}/api/github/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": event,
-        "x-github-delivery": delivery,
-        "x-hub-signature-256": signature,
-        "user-agent": "GitHub-Hookshot/test",
-      },
-      body,
-    });
+  const deliver = async (
+    event: string,
+    payload: unknown,
+    delivery = randomUUID(),
+    opts: { wait?: boolean } = {},
+  ) => {
+    const response = await postWebhook(appUrl, event, payload, delivery);
     await response.text();
     // Under heavy load the webhook middleware answers 202 once its timeout passes, while the handler
     // goes on: wait until the app has gone quiet towards GitHub, so callers see the finished run.
     if (response.status === 202) await quiet();
+    if (opts.wait !== false) await idle();
     return response.status;
   };
   const quiet = async () => {
@@ -138,32 +144,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
   };
 
+  /** Until no job runs or is due (a job put back for later does not count), then GitHub is quiet. */
+  const idle = async () => {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const busy = await app.queue.busyJobs().catch(() => undefined);
+      // The database is down: a job may still be talking to GitHub; wait until GitHub is quiet.
+      if (busy === undefined) return quiet();
+      if (busy === 0) break;
+      if (Date.now() > deadline) throw new Error("the job queue was still busy after 120 s");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
   const head = async (branch = "main") => (await gitIn(gh, "rev-parse", `refs/heads/${branch}`)).trim();
 
-  const pushPayload: Harness["pushPayload"] = (before, after, files, opts = {}) => ({
-    ref: `refs/heads/${opts.branch ?? "main"}`,
-    before,
-    after,
-    created: before === "0".repeat(40),
-    deleted: after === "0".repeat(40),
-    forced: false,
-    repository: {
-      id: REPO_ID,
-      node_id: gh.repoNodeId,
-      name: REPO,
-      full_name: `${OWNER}/${REPO}`,
-      private: false,
-      owner: { login: OWNER, id: 1, type: "Organization" },
-      default_branch: "main",
-    },
-    installation: { id: INSTALLATION_ID, node_id: "I_1" },
-    sender: { login: opts.sender ?? "alice", id: 7, type: opts.sender?.endsWith("[bot]") ? "Bot" : "User" },
-    pusher: { name: opts.sender ?? "alice", email: "alice@example.com" },
-    commits: [
-      { id: after, message: opts.message ?? "push", added: files, modified: [], removed: [], distinct: true },
-    ],
-    head_commit: { id: after, message: opts.message ?? "push", added: files, modified: [], removed: [] },
-  });
+  const pushPayload: Harness["pushPayload"] = (before, after, files, opts = {}) =>
+    pushPayloadFor(gh, before, after, files, opts);
 
   return {
     gh,
@@ -172,6 +169,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     deliver,
     pushPayload,
     head,
+    idle,
     async push(files, message = "add fabric files", opts = {}) {
       const branch = opts.branch ?? "main";
       const before = await gitIn(gh, "rev-parse", "--verify", "--quiet", `refs/heads/${branch}`).catch(() =>
@@ -183,6 +181,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         "push",
         pushPayload(before || "0".repeat(40), after, Object.keys(files), { branch, message }),
         delivery,
+        { wait: opts.wait ?? true },
       );
       return { before, after, status, delivery };
     },
@@ -252,4 +251,60 @@ export function twoDocumentFiles(n: number, raw = "gitops/hedgehog/fabric-1/raw"
   const files: Record<string, string> = {};
   for (let i = 0; i < n; i++) files[`${raw}/bulk/file-${i}.yaml`] = `${vpc(2 * i)}---\n${vpc(2 * i + 1)}`;
   return files;
+}
+
+/** A push webhook payload as GitHub sends it for a push of `files` to the stand-in's repository. */
+export function pushPayloadFor(
+  gh: Standin,
+  before: string,
+  after: string,
+  files: string[],
+  opts: { branch?: string; sender?: string; message?: string } = {},
+): unknown {
+  return {
+    ref: `refs/heads/${opts.branch ?? "main"}`,
+    before,
+    after,
+    created: before === "0".repeat(40),
+    deleted: after === "0".repeat(40),
+    forced: false,
+    repository: {
+      id: REPO_ID,
+      node_id: gh.repoNodeId,
+      name: REPO,
+      full_name: `${OWNER}/${REPO}`,
+      private: false,
+      owner: { login: OWNER, id: 1, type: "Organization" },
+      default_branch: "main",
+    },
+    installation: { id: INSTALLATION_ID, node_id: "I_1" },
+    sender: { login: opts.sender ?? "alice", id: 7, type: opts.sender?.endsWith("[bot]") ? "Bot" : "User" },
+    pusher: { name: opts.sender ?? "alice", email: "alice@example.com" },
+    commits: [
+      { id: after, message: opts.message ?? "push", added: files, modified: [], removed: [], distinct: true },
+    ],
+    head_commit: { id: after, message: opts.message ?? "push", added: files, modified: [], removed: [] },
+  };
+}
+
+/** POSTs a webhook signed with the test secret, as GitHub delivers it. */
+export async function postWebhook(
+  appUrl: string,
+  event: string,
+  payload: unknown,
+  delivery: string = randomUUID(),
+) {
+  const body = JSON.stringify(payload);
+  const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+  return fetch(`${appUrl}/api/github/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": delivery,
+      "x-hub-signature-256": signature,
+      "user-agent": "GitHub-Hookshot/test",
+    },
+    body,
+  });
 }

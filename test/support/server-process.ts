@@ -18,6 +18,8 @@ export interface ServerProcess {
   /** Everything the process printed so far (pino logs on stdout, errors on stderr). */
   output(): string;
   stop(): Promise<void>;
+  /** Sends a signal (SIGKILL: no shutdown at all) and resolves once the process is gone. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 /**
@@ -48,7 +50,13 @@ export async function startServerProcess(
     await stop();
     throw error;
   }
-  return { url, output: () => output, stop };
+  const kill = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill(signal);
+    });
+  return { url, output: () => output, stop, kill };
 }
 
 async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {

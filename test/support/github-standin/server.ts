@@ -1,5 +1,5 @@
 /** The HTTP server: prefixes, body parsing, request log, fault injection, hooks, routing, auth. */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -130,7 +130,16 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
   let baseUrl = "";
   const started = new WeakMap<RecordedRequest, number>();
 
-  const send = (res: ServerResponse, record: RecordedRequest, reply: Reply) => {
+  const send = (res: ServerResponse, record: RecordedRequest, reply: Reply, ifNoneMatch?: string) => {
+    // GitHub answers a GET with an ETag and a conditional GET whose ETag still matches with 304
+    // and no body (which does not count against the primary rate limit).
+    let etag: string | undefined;
+    if (record.method === "GET" && reply.status === 200 && !reply.raw) {
+      etag = `W/"${createHash("sha256")
+        .update(JSON.stringify(reply.body ?? {}))
+        .digest("hex")}"`;
+      if (ifNoneMatch === etag) reply = { status: 304, body: undefined, headers: reply.headers ?? {} };
+    }
     record.status = reply.status;
     record.durationMs = Date.now() - (started.get(record) ?? Date.now());
     const headers: Record<string, string> = {
@@ -142,6 +151,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
       "x-ratelimit-used": "1",
       "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
       "x-ratelimit-resource": record.path === "/graphql" ? "graphql" : "core",
+      ...(etag ? { etag } : {}),
       ...reply.headers,
     };
     let payload: Buffer | undefined;
@@ -317,7 +327,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
       sendFault(fault);
       return;
     }
-    send(res, record, reply);
+    send(res, record, reply, req.headers["if-none-match"]);
   };
 
   const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
