@@ -31,6 +31,8 @@ export async function localCommand(parsed: ParsedCommand): Promise<number> {
     if (inputs.kind !== "checkout") throw new UsageError("--base needs a checkout folder, not files or -");
     inputs.input.current = await currentAt(inputs.base, base, inputs.input);
   }
+  // Nothing here records objects, and only apply writes bytes: the rest is memory (issue 9).
+  inputs.input.options = { ...inputs.input.options, reportObjects: false, planBytes: mode === "apply" };
   const result = ingest(inputs.input);
   if (mode === "apply" && inputs.kind === "checkout") await applyPlan(inputs.base, result.plan);
   const report = displayReport(result.report);

@@ -3,8 +3,8 @@
  * over the roots the shell discovered and read. Input and output are plain values.
  */
 import { boundProblems } from "./bound-problems.js";
-import { type CheckedDocument, checkDocument } from "./check-document.js";
-import { knownFromManagedPaths, referencesOf, unresolvedLevel } from "./crossref.js";
+import { checkDocument } from "./check-document.js";
+import { knownFromManagedPaths, type Reference, referencesOf, unresolvedLevel } from "./crossref.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
 import { compare, GITKEEP } from "./discover.js";
 import { expandLists } from "./expand-lists.js";
@@ -12,13 +12,15 @@ import { fileNameProblems, unmanagedSegmentProblems } from "./file-names.js";
 import { gitBlobSha } from "./git-blob.js";
 import { planLegacyMoves } from "./migrate-unmanaged.js";
 import { toCanonicalYaml, unmanagedText } from "./normalize.js";
-import type { LoadedDocument, YamlLoader } from "./parse.js";
+import { ownString, StringTable } from "./own-strings.js";
+import type { LoadedDocument, Position, YamlLoader } from "./parse.js";
 import { archivePath, inboxOf, managedPath, unmanagedPath } from "./paths.js";
 import type {
   DocumentReport,
   FileReport,
   IngestInput,
   IngestResult,
+  JsonPath,
   KindCounts,
   Plan,
   PlannedWrite,
@@ -31,19 +33,35 @@ import { fastLoader } from "./yaml/fast-load.js";
 
 const encoder = new TextEncoder();
 
-/** One document on its way: where it goes and the bytes it becomes. */
+/**
+ * One document on its way: where it goes and what it becomes. Its value, its text, its normalized
+ * object and (unless the plan needs them) its bytes are not kept once these are known (memory, issue 9).
+ */
 interface Candidate {
-  /** Where the document is: its value and text are not kept once its bytes are made (memory, issue 9). */
-  loaded: Pick<LoadedDocument, "start" | "positionOf">;
-  checked: CheckedDocument;
+  start: Position;
   report: DocumentReport;
+  /** What a managed object names, checked once every file is read. */
+  references: readonly Reference[];
+  /** Git blob SHA of the output, when the document has one. */
+  sha?: string;
+  /** The output itself, when the plan carries bytes. */
   bytes?: Uint8Array;
+}
+
+/** The options each document is checked with, and the strings the run keeps. */
+interface DocumentSettings {
+  maxBytes: number;
+  reportObjects: boolean;
+  planBytes: boolean;
+  strings: StringTable;
 }
 
 interface CheckedFile {
   raw: RawFile;
   report: FileReport;
   candidates: Candidate[];
+  /** Where a path of the nth candidate is, for problems found after the file's text was let go. */
+  positionOf(candidate: number, path: JsonPath): Position;
 }
 
 export function ingest(input: IngestInput, loader: YamlLoader = fastLoader): IngestResult {
@@ -56,12 +74,18 @@ export function ingest(input: IngestInput, loader: YamlLoader = fastLoader): Ing
 
 function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, plan: Plan): RootReport {
   const options = input.options ?? {};
+  const settings: DocumentSettings = {
+    maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    reportObjects: options.reportObjects ?? true,
+    planBytes: options.planBytes ?? true,
+    strings: new StringTable(),
+  };
   const files: CheckedFile[] = [];
   const submodules: string[] = [];
   for (const raw of [...root.raw].sort((a, b) => compare(a.path, b.path))) {
     if (raw.mode === SUBMODULE) submodules.push(raw.path);
     else if (raw.mode === SYMLINK) files.push(symlinkFile(root.root, raw));
-    else files.push(checkFile(root.root, raw, loader, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES));
+    else files.push(checkFile(root.root, raw, loader, settings));
   }
 
   checkFileNames(files);
@@ -78,9 +102,8 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
   for (const file of files) {
     if (file.report.verdict === "rejected") continue;
     for (const candidate of file.candidates) {
-      const { report, bytes } = candidate;
-      if (!report.outputPath || !bytes) continue;
-      const sha = gitBlobSha(bytes);
+      const { report, sha, bytes } = candidate;
+      if (!report.outputPath || sha === undefined) continue;
       const existing = input.current.get(report.outputPath);
       report.contentHash = sha;
       report.action = existing === undefined ? "created" : existing === sha ? "unchanged" : "updated";
@@ -89,7 +112,11 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
       counts[kind][report.action]++;
       settled.add(report.outputPath);
       if (report.action !== "unchanged")
-        plan.writes.push({ path: report.outputPath, bytes, reason: report.action });
+        plan.writes.push(
+          bytes
+            ? { path: report.outputPath, bytes, reason: report.action }
+            : { path: report.outputPath, blobSha: sha, reason: report.action },
+        );
     }
     if (options.archive !== false) {
       const archived: PlannedWrite = {
@@ -144,7 +171,7 @@ function symlinkFile(root: string, raw: RawFile): CheckedFile {
     line: 1,
     column: 1,
   });
-  return { raw, report, candidates: [] };
+  return { raw, report, candidates: [], positionOf: () => ({ line: 1, column: 1 }) };
 }
 
 /**
@@ -153,29 +180,30 @@ function symlinkFile(root: string, raw: RawFile): CheckedFile {
  */
 function checkFileNames(files: CheckedFile[]): void {
   for (const file of files) {
-    for (const c of file.candidates) {
-      if (!c.report.outputPath) continue;
+    file.candidates.forEach((c, i) => {
+      if (!c.report.outputPath) return;
       const problems = fileNameProblems(c.report.outputPath);
       if (c.report.target === "unmanaged" && c.report.identity)
         problems.push(...unmanagedSegmentProblems(c.report.identity));
       for (const problem of problems)
-        c.report.problems.push({ ...problem, ...c.loaded.positionOf(problem.path ?? []) });
-    }
+        c.report.problems.push({ ...problem, ...file.positionOf(i, problem.path ?? []) });
+    });
   }
 }
 
-function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: number): CheckedFile {
+function checkFile(root: string, raw: RawFile, loader: YamlLoader, settings: DocumentSettings): CheckedFile {
   const report: FileReport = { path: raw.path, root, verdict: "ingested", problems: [], documents: [] };
   if (raw.blobSha) report.blobSha = raw.blobSha;
-  const decoded = decodeYamlText(raw.bytes, maxBytes, raw.size);
+  const decoded = decodeYamlText(raw.bytes, settings.maxBytes, raw.size);
   if ("problem" in decoded) {
     report.problems.push(decoded.problem);
-    return { raw, report, candidates: [] };
+    return { raw, report, candidates: [], positionOf: () => ({ line: 1, column: 1 }) };
   }
   const loaded = loader.load(decoded.text);
   report.problems.push(...loaded.problems);
-  const candidates = expandLists(loaded.documents).map((doc) => candidate(root, doc, maxBytes));
+  const candidates = expandLists(loaded.documents).map((doc) => candidate(root, doc, settings));
   report.documents = candidates.map((c) => c.report);
+  const positionOf = laterPositions(decoded.text.length, raw, loader, settings.maxBytes, candidates);
   if (candidates.length === 0 && loaded.problems.length === 0) {
     report.problems.push({
       level: "notice",
@@ -185,33 +213,83 @@ function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: num
       column: 1,
     });
   }
-  return { raw, report, candidates };
+  return { raw, report, candidates, positionOf };
 }
 
-function candidate(root: string, document: LoadedDocument, maxBytes: number): Candidate {
-  const loaded = { start: document.start, positionOf: document.positionOf };
+/**
+ * Positions after the file is done. Its text and parse are not kept (they would hold every file of
+ * the run in memory): the few problems found later (file names, clashes, references) load the file
+ * again, once, which gives the same documents in the same order.
+ */
+function laterPositions(
+  length: number,
+  raw: RawFile,
+  loader: YamlLoader,
+  maxBytes: number,
+  candidates: readonly Candidate[],
+): CheckedFile["positionOf"] {
+  let documents: LoadedDocument[] | undefined;
+  return (i, path) => {
+    if (documents === undefined) {
+      const decoded = decodeYamlText(raw.bytes, maxBytes, raw.size);
+      documents =
+        "text" in decoded && decoded.text.length === length
+          ? expandLists(loader.load(decoded.text).documents)
+          : [];
+    }
+    const document = documents[i];
+    return document ? document.positionOf(path) : (candidates[i]?.start ?? { line: 1, column: 1 });
+  };
+}
+
+function candidate(root: string, document: LoadedDocument, settings: DocumentSettings): Candidate {
+  const { start } = document;
   const checked = checkDocument(document);
   const report: DocumentReport = {
     index: document.index,
-    line: loaded.start.line,
+    line: start.line,
     problems: checked.problems,
   };
-  if (checked.apiVersion) report.apiVersion = checked.apiVersion;
-  if (checked.kind) report.kind = checked.kind;
-  if (checked.name) report.name = checked.name;
+  const { strings } = settings;
+  if (checked.apiVersion) report.apiVersion = strings.intern(checked.apiVersion);
+  if (checked.kind) report.kind = strings.intern(checked.kind);
+  if (checked.name) report.name = ownString(checked.name);
   const classified = checked.classified;
-  if (!classified) return { loaded, checked, report };
-  report.identity = classified.identity;
+  if (!classified) return { start, report, references: [] };
+  const { group, kind, namespace } = classified.identity;
+  const identity = {
+    group: strings.intern(group),
+    kind: strings.intern(kind),
+    namespace: strings.intern(namespace),
+    name: report.name ?? ownString(classified.identity.name),
+  };
+  report.identity = identity;
   report.target = classified.target;
   if (classified.target === "managed") {
-    report.outputPath = managedPath(root, classified.hedgehog, classified.identity.name);
-    const bytes = readableBack(encoder.encode(toCanonicalYaml(classified.object)), report, loaded, maxBytes);
-    if (bytes) report.object = classified.object;
-    return { loaded, checked, report, bytes };
+    report.outputPath = managedPath(root, classified.hedgehog, identity.name);
+    const references = referencesOf(classified.hedgehog.kind, classified.object).map(ownReference);
+    const text = toCanonicalYaml(classified.object);
+    const out = output({ start, report, references }, text, settings);
+    if (out.sha !== undefined && settings.reportObjects) report.object = classified.object;
+    return out;
   }
-  report.outputPath = unmanagedPath(root, classified.identity);
-  const bytes = readableBack(encoder.encode(unmanagedText(document.source())), report, loaded, maxBytes);
-  return { loaded, checked, report, bytes };
+  report.outputPath = unmanagedPath(root, identity);
+  return output({ start, report, references: [] }, unmanagedText(document.source()), settings);
+}
+
+const ownReference = (ref: Reference): Reference => ({
+  kind: ref.kind,
+  name: ownString(ref.name),
+  path: ref.path.map((segment) => (typeof segment === "string" ? ownString(segment) : segment)),
+});
+
+/** The candidate with its output's SHA, and its bytes when the plan carries them. */
+function output(c: Candidate, text: string, settings: DocumentSettings): Candidate {
+  const bytes = readableBack(encoder.encode(text), c.report, c.start, settings.maxBytes);
+  if (!bytes) return c;
+  c.sha = gitBlobSha(bytes);
+  if (settings.planBytes) c.bytes = bytes;
+  return c;
 }
 
 /**
@@ -221,7 +299,7 @@ function candidate(root: string, document: LoadedDocument, maxBytes: number): Ca
 function readableBack(
   bytes: Uint8Array,
   report: DocumentReport,
-  loaded: Candidate["loaded"],
+  start: Position,
   maxBytes: number,
 ): Uint8Array | undefined {
   if (bytes.byteLength <= maxBytes) return bytes;
@@ -230,8 +308,8 @@ function readableBack(
     code: "output-too-large",
     message: `the normalized ${report.kind ?? "document"} would be ${bytes.byteLength} bytes, over the ${maxBytes}-byte file limit`,
     hint: "make the document smaller (long or escaped strings grow when written out), or split it",
-    line: loaded.start.line,
-    column: loaded.start.column,
+    line: start.line,
+    column: start.column,
   });
   return undefined;
 }
@@ -252,14 +330,14 @@ function markClashes(files: CheckedFile[]): void {
     for (const { candidate } of list) {
       const others = list
         .filter((o) => o.candidate !== candidate)
-        .map((o) => `${o.file.raw.path}:${o.candidate.loaded.start.line}`);
+        .map((o) => `${o.file.raw.path}:${o.candidate.start.line}`);
       candidate.report.problems.push({
         level: "error",
         code: "identity-clash",
         message: `${candidate.report.kind} "${candidate.report.name}" is also defined at ${others.join(", ")} (both would write ${path})`,
         hint: "keep one definition of each resource per push",
-        line: candidate.loaded.start.line,
-        column: candidate.loaded.start.column,
+        line: candidate.start.line,
+        column: candidate.start.column,
       });
     }
   }
@@ -319,9 +397,8 @@ function unresolvedReferences(
   strict: boolean,
 ): Unresolved[] {
   const out: Unresolved[] = [];
-  for (const c of file.candidates) {
-    if (c.checked.classified?.target !== "managed") continue;
-    for (const ref of referencesOf(c.checked.classified.hedgehog.kind, c.checked.classified.object)) {
+  for (const [i, c] of file.candidates.entries()) {
+    for (const ref of c.references) {
       const key = `${ref.kind}/${ref.name}`;
       if (known.has(key)) continue;
       const elsewhere = definedIn.get(key);
@@ -339,7 +416,7 @@ function unresolvedReferences(
             ? "add it to raw/ or turn strict mode off"
             : "add it to raw/ if the fabric needs it",
         path: ref.path,
-        ...c.loaded.positionOf(ref.path),
+        ...file.positionOf(i, ref.path),
       };
       out.push({ document: c.report, problem });
     }
