@@ -26,8 +26,10 @@ import { prescan } from "./prescan.js";
  * The `yaml` package's core-schema scalar types, as js-yaml types: each pattern with its conversion.
  * One js-yaml type per tag (js-yaml keeps only the last type of a tag), trying the patterns in order.
  */
-const scalarType = (tag: string, forms: readonly [RegExp, (s: string) => unknown][]) => {
-  const formOf = (data: string | null) => (data === null ? undefined : forms.find(([p]) => p.test(data)));
+const scalarType = (tag: string, starts: string, forms: readonly [RegExp, (s: string) => unknown][]) => {
+  // Every plain scalar is tried against every type: the first character rules most out at once.
+  const formOf = (data: string | null) =>
+    data === null || !starts.includes(data.charAt(0) || " ") ? undefined : forms.find(([p]) => p.test(data));
   return new jsYaml.Type(`tag:yaml.org,2002:${tag}`, {
     kind: "scalar",
     resolve: (data: string | null) => formOf(data) !== undefined,
@@ -37,14 +39,14 @@ const scalarType = (tag: string, forms: readonly [RegExp, (s: string) => unknown
 
 const CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
   implicit: [
-    scalarType("null", [[/^(?:~|[Nn]ull|NULL)$/, () => null]]),
-    scalarType("bool", [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"]]),
-    scalarType("int", [
+    scalarType("null", "~nN", [[/^(?:~|[Nn]ull|NULL)$/, () => null]]),
+    scalarType("bool", "tTfF", [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"]]),
+    scalarType("int", "+-0123456789", [
       [/^0o[0-7]+$/, (s) => Number.parseInt(s.substring(2), 8)],
       [/^[-+]?[0-9]+$/, (s) => Number.parseInt(s, 10)],
       [/^0x[0-9a-fA-F]+$/, (s) => Number.parseInt(s.substring(2), 16)],
     ]),
-    scalarType("float", [
+    scalarType("float", "+-.0123456789", [
       [
         /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
         (s) =>
@@ -105,8 +107,9 @@ function segments(text: string): Segment[] {
   while (lineStart < text.length) {
     const newline = text.indexOf("\n", lineStart);
     const lineEnd = newline < 0 ? text.length : newline + 1;
-    const line = text.slice(lineStart, lineEnd);
-    const marker = MARKER.exec(line);
+    // Only a line starting with - or . can be a marker: no slice and match for the others (issue 9).
+    const lead = text.charCodeAt(lineStart);
+    const marker = lead === 0x2d || lead === 0x2e ? MARKER.exec(text.slice(lineStart, lineEnd)) : null;
     let contentFrom = lineStart;
     if (marker) {
       current.to = lineStart;
