@@ -43,9 +43,9 @@ interface Candidate {
   /** What a managed object names, checked once every file is read. */
   references: readonly Reference[];
   /** Git blob SHA of the output, when the document has one. */
-  sha?: string;
+  sha: string | undefined;
   /** The output itself, when the plan carries bytes. */
-  bytes?: Uint8Array;
+  bytes: Uint8Array | undefined;
 }
 
 /** The options each document is checked with, and the strings the run keeps. */
@@ -199,12 +199,11 @@ function checkFile(root: string, raw: RawFile, loader: YamlLoader, settings: Doc
     report.problems.push(decoded.problem);
     return { raw, report, candidates: [], positionOf: () => ({ line: 1, column: 1 }) };
   }
-  const loaded = loader.load(decoded.text);
-  report.problems.push(...loaded.problems);
-  const candidates = expandLists(loaded.documents).map((doc) => candidate(root, doc, settings));
+  const { candidates, problems } = candidatesOf(root, decoded.text, loader, settings);
+  report.problems.push(...problems);
   report.documents = candidates.map((c) => c.report);
   const positionOf = laterPositions(decoded.text.length, raw, loader, settings.maxBytes, candidates);
-  if (candidates.length === 0 && loaded.problems.length === 0) {
+  if (candidates.length === 0 && problems.length === 0) {
     report.problems.push({
       level: "notice",
       code: "empty-file",
@@ -214,6 +213,34 @@ function checkFile(root: string, raw: RawFile, loader: YamlLoader, settings: Doc
     });
   }
   return { raw, report, candidates, positionOf };
+}
+
+/**
+ * The file's documents as candidates, each made as soon as it is loaded when the loader can give
+ * them one at a time: a large file's values are then never all in memory at once (issue 9).
+ */
+function candidatesOf(
+  root: string,
+  text: string,
+  loader: YamlLoader,
+  settings: DocumentSettings,
+): { candidates: Candidate[]; problems: Problem[] } {
+  const stream = loader.each?.(text);
+  if (stream) {
+    const candidates: Candidate[] = [];
+    for (let next = stream.next(); ; next = stream.next()) {
+      if (next.done) {
+        if (next.value) return { candidates, problems: [] };
+        break;
+      }
+      for (const doc of expandLists([next.value], candidates.length))
+        candidates.push(candidate(root, doc, settings));
+    }
+  }
+  // The loader could not give this file one document at a time: it is loaded whole, from the start.
+  const loaded = loader.load(text);
+  const candidates = expandLists(loaded.documents).map((doc) => candidate(root, doc, settings));
+  return { candidates, problems: loaded.problems };
 }
 
 /**
@@ -242,39 +269,55 @@ function laterPositions(
   };
 }
 
+/** Shared by the documents that name nothing (most of them). */
+const NO_REFERENCES: readonly Reference[] = [];
+
 function candidate(root: string, document: LoadedDocument, settings: DocumentSettings): Candidate {
   const { start } = document;
   const checked = checkDocument(document);
-  const report: DocumentReport = {
-    index: document.index,
-    line: start.line,
-    problems: checked.problems,
-  };
   const { strings } = settings;
-  if (checked.apiVersion) report.apiVersion = strings.intern(checked.apiVersion);
-  if (checked.kind) report.kind = strings.intern(checked.kind);
-  if (checked.name) report.name = ownString(checked.name);
   const classified = checked.classified;
-  if (!classified) return { start, report, references: [] };
-  const { group, kind, namespace } = classified.identity;
+  if (!classified) {
+    const report: DocumentReport = { index: document.index, line: start.line, problems: checked.problems };
+    if (checked.apiVersion) report.apiVersion = strings.intern(checked.apiVersion);
+    if (checked.kind) report.kind = strings.intern(checked.kind);
+    if (checked.name) report.name = ownString(checked.name);
+    return { start, report, references: NO_REFERENCES, sha: undefined, bytes: undefined };
+  }
+  // A classified document has all of these; the report is made in one piece (fewer, smaller objects).
+  const { group, kind, namespace, name } = classified.identity;
   const identity = {
     group: strings.intern(group),
     kind: strings.intern(kind),
     namespace: strings.intern(namespace),
-    name: report.name ?? ownString(classified.identity.name),
+    name: ownString(name),
   };
-  report.identity = identity;
-  report.target = classified.target;
-  if (classified.target === "managed") {
-    report.outputPath = managedPath(root, classified.hedgehog, identity.name);
-    const references = referencesOf(classified.hedgehog.kind, classified.object).map(ownReference);
-    const text = toCanonicalYaml(classified.object);
-    const out = output({ start, report, references }, text, settings);
-    if (out.sha !== undefined && settings.reportObjects) report.object = classified.object;
-    return out;
-  }
-  report.outputPath = unmanagedPath(root, identity);
-  return output({ start, report, references: [] }, unmanagedText(document.source()), settings);
+  const report: DocumentReport = {
+    index: document.index,
+    line: start.line,
+    problems: checked.problems,
+    apiVersion: strings.intern(checked.apiVersion ?? ""),
+    kind: identity.kind,
+    name: identity.name,
+    identity,
+    target: classified.target,
+    outputPath:
+      classified.target === "managed"
+        ? managedPath(root, classified.hedgehog, identity.name)
+        : unmanagedPath(root, identity),
+  };
+  if (classified.target === "unmanaged")
+    return output(start, report, NO_REFERENCES, unmanagedText(document.source()), settings);
+  const references = referencesOf(classified.hedgehog.kind, classified.object);
+  const out = output(
+    start,
+    report,
+    references.length === 0 ? NO_REFERENCES : references.map(ownReference),
+    toCanonicalYaml(classified.object),
+    settings,
+  );
+  if (out.sha !== undefined && settings.reportObjects) report.object = classified.object;
+  return out;
 }
 
 const ownReference = (ref: Reference): Reference => ({
@@ -284,12 +327,16 @@ const ownReference = (ref: Reference): Reference => ({
 });
 
 /** The candidate with its output's SHA, and its bytes when the plan carries them. */
-function output(c: Candidate, text: string, settings: DocumentSettings): Candidate {
-  const bytes = readableBack(encoder.encode(text), c.report, c.start, settings.maxBytes);
-  if (!bytes) return c;
-  c.sha = gitBlobSha(bytes);
-  if (settings.planBytes) c.bytes = bytes;
-  return c;
+function output(
+  start: Position,
+  report: DocumentReport,
+  references: readonly Reference[],
+  text: string,
+  settings: DocumentSettings,
+): Candidate {
+  const bytes = readableBack(encoder.encode(text), report, start, settings.maxBytes);
+  const sha = bytes && gitBlobSha(bytes);
+  return { start, report, references, sha, bytes: settings.planBytes ? bytes : undefined };
 }
 
 /**
@@ -316,17 +363,29 @@ function readableBack(
 
 /** Two documents that would write the same file (same identity) clash: both files are held back. */
 function markClashes(files: CheckedFile[]): void {
+  // Lists only for the paths written twice: a run may have 50,000 paths and no clash (memory, issue 9).
+  const seen = new Set<string>();
+  const clashing = new Set<string>();
+  for (const file of files) {
+    for (const c of file.candidates) {
+      const path = c.report.outputPath;
+      if (path === undefined) continue;
+      if (seen.has(path)) clashing.add(path);
+      else seen.add(path);
+    }
+  }
+  if (clashing.size === 0) return;
   const byPath = new Map<string, { file: CheckedFile; candidate: Candidate }[]>();
   for (const file of files) {
     for (const c of file.candidates) {
-      if (!c.report.outputPath) continue;
-      const list = byPath.get(c.report.outputPath) ?? [];
+      const path = c.report.outputPath;
+      if (path === undefined || !clashing.has(path)) continue;
+      const list = byPath.get(path) ?? [];
       list.push({ file, candidate: c });
-      byPath.set(c.report.outputPath, list);
+      byPath.set(path, list);
     }
   }
   for (const [path, list] of byPath) {
-    if (list.length < 2) continue;
     for (const { candidate } of list) {
       const others = list
         .filter((o) => o.candidate !== candidate)
@@ -364,6 +423,8 @@ function checkReferences(
   current: ReadonlyMap<string, string>,
   strict: boolean,
 ): void {
+  // When no document names another there is nothing to look up: skip the sets of every name.
+  if (!files.some((f) => f.candidates.some((c) => c.references.length > 0))) return;
   const fromManaged = knownFromManagedPaths(root, current.keys());
   const definedIn = new Map<string, string>();
   for (const file of files)

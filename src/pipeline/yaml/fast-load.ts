@@ -180,22 +180,34 @@ export const fastLoader: YamlLoader = {
     if (refused.length > 0) return { documents: [], problems: refused };
     return fastLoad(text) ?? loadWithPositions(text);
   },
+  each(text) {
+    return prescan(text).length > 0 ? undefined : fastDocuments(text);
+  },
 };
 
 /** Loads with js-yaml, or returns undefined when the `yaml` path must decide. */
 export function fastLoad(text: string): LoadedFile | undefined {
-  if (needsFullParse(text)) return undefined;
-  let values: unknown[];
-  try {
-    values = jsYaml.loadAll(text, undefined, { schema: CORE_SCHEMA });
-  } catch {
-    return undefined;
-  }
-  const present = values.filter((v) => v !== null && v !== undefined);
-  const parts = segments(text);
-  // Every document with content must have given a value (a `null` document goes the slow way).
-  if (present.length !== parts.length) return undefined;
+  const stream = fastDocuments(text);
+  if (!stream) return undefined;
   const documents: LoadedDocument[] = [];
+  for (let next = stream.next(); ; next = stream.next()) {
+    if (next.done) return next.value ? { documents, problems: [] } : undefined;
+    documents.push(next.value);
+  }
+}
+
+/**
+ * The documents of a text js-yaml can load, one at a time: each is parsed from its own slice of the
+ * text when the caller asks for it, so a caller done with a document before taking the next never
+ * holds the values of the whole file (issue 9, memory). Undefined when the `yaml` path must load the
+ * text; the generator returns false when a document turns out to need it (js-yaml refuses it, or it
+ * is a `null` document), and true once every document was given.
+ */
+export function fastDocuments(text: string): Generator<LoadedDocument, boolean> | undefined {
+  return needsFullParse(text) ? undefined : documentsOf(text);
+}
+
+function* documentsOf(text: string): Generator<LoadedDocument, boolean> {
   let line = 1;
   let counted = 0;
   /** Advances the line count to an offset (segments come in order) and returns the line there. */
@@ -207,12 +219,21 @@ export function fastLoad(text: string): LoadedFile | undefined {
     if (counted < offset) counted = offset;
     return { line, lineStart: text.lastIndexOf("\n", offset - 1) + 1 };
   };
-  parts.forEach((segment, index) => {
+  for (const [index, segment] of segments(text).entries()) {
+    let value: unknown;
+    try {
+      // A segment is exactly one document: `---` and `...` lines end any node (see segments).
+      value = jsYaml.load(text.slice(segment.from, segment.to), { schema: CORE_SCHEMA });
+    } catch {
+      return false;
+    }
+    // Every document with content must give a value (a `null` document goes the slow way).
+    if (value === null || value === undefined) return false;
     const segmentLine = lineAt(segment.from).line;
     const content = segment.content ?? segment.from;
     const at = lineAt(content);
     const start = { line: at.line, column: content - at.lineStart + 1 };
-    documents.push(lazyDocument(text, segment, index, present[index], segmentLine, start));
-  });
-  return { documents, problems: [] };
+    yield lazyDocument(text, segment, index, value, segmentLine, start);
+  }
+  return true;
 }
