@@ -9,7 +9,7 @@ import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
 import { compare, GITKEEP } from "./discover.js";
 import { expandLists } from "./expand-lists.js";
 import { fileNameProblems, unmanagedSegmentProblems } from "./file-names.js";
-import { gitBlobSha } from "./git-blob.js";
+import { gitBlobShaOfText, utf8Length } from "./git-blob.js";
 import { planLegacyMoves } from "./migrate-unmanaged.js";
 import { toCanonicalYaml, unmanagedText } from "./normalize.js";
 import { ownString, StringTable } from "./own-strings.js";
@@ -334,31 +334,29 @@ function output(
   text: string,
   settings: DocumentSettings,
 ): Candidate {
-  const bytes = readableBack(encoder.encode(text), report, start, settings.maxBytes);
-  const sha = bytes && gitBlobSha(bytes);
-  return { start, report, references, sha, bytes: settings.planBytes ? bytes : undefined };
+  // Bytes only when the plan carries them: the size and the SHA come from the text (issue 9).
+  const bytes = settings.planBytes ? encoder.encode(text) : undefined;
+  const size = bytes ? bytes.byteLength : utf8Length(text);
+  if (!readableBack(size, report, start, settings.maxBytes))
+    return { start, report, references, sha: undefined, bytes: undefined };
+  return { start, report, references, sha: gitBlobShaOfText(text, size), bytes };
 }
 
 /**
  * A file the app writes must be one it can read again: normalization can grow a document (escapes,
  * the header), so output over the size limit rejects the document instead of landing unreadable.
  */
-function readableBack(
-  bytes: Uint8Array,
-  report: DocumentReport,
-  start: Position,
-  maxBytes: number,
-): Uint8Array | undefined {
-  if (bytes.byteLength <= maxBytes) return bytes;
+function readableBack(size: number, report: DocumentReport, start: Position, maxBytes: number): boolean {
+  if (size <= maxBytes) return true;
   report.problems.push({
     level: "error",
     code: "output-too-large",
-    message: `the normalized ${report.kind ?? "document"} would be ${bytes.byteLength} bytes, over the ${maxBytes}-byte file limit`,
+    message: `the normalized ${report.kind ?? "document"} would be ${size} bytes, over the ${maxBytes}-byte file limit`,
     hint: "make the document smaller (long or escaped strings grow when written out), or split it",
     line: start.line,
     column: start.column,
   });
-  return undefined;
+  return false;
 }
 
 /** Two documents that would write the same file (same identity) clash: both files are held back. */
