@@ -95,16 +95,23 @@ interface Segment {
   /** Offset where the document's text (its `---` line, if any) begins, and where it ends. */
   from: number;
   to: number;
+  /** The line of `from`. */
+  line: number;
   /** Offset of its first content character; undefined when it has only comments. */
   content?: number;
+  /** Where `content` is. */
+  start?: Position;
 }
 
-/** Splits a file into documents at `---` and `...` lines (which end any node at column 0). */
+/**
+ * Splits a file into documents at `---` and `...` lines (which end any node at column 0), counting
+ * lines on the way (one pass over the text, issue 9).
+ */
 function segments(text: string): Segment[] {
   const out: Segment[] = [];
-  let current: Segment = { from: 0, to: text.length };
+  let current: Segment = { from: 0, to: text.length, line: 1 };
   let lineStart = 0;
-  while (lineStart < text.length) {
+  for (let line = 1; lineStart < text.length; line++) {
     const newline = text.indexOf("\n", lineStart);
     const lineEnd = newline < 0 ? text.length : newline + 1;
     // Only a line starting with - or . can be a marker: no slice and match for the others (issue 9).
@@ -114,9 +121,10 @@ function segments(text: string): Segment[] {
     if (marker) {
       current.to = lineStart;
       out.push(current);
-      current = { from: lineStart, to: text.length };
+      current = { from: lineStart, to: text.length, line };
       if (marker[0] === "...") {
         current.from = lineEnd;
+        current.line = line + 1;
         lineStart = lineEnd;
         continue;
       }
@@ -125,7 +133,10 @@ function segments(text: string): Segment[] {
     if (current.content === undefined) {
       const rest = text.slice(contentFrom, lineEnd);
       const first = rest.search(/[^ \t\r\n]/);
-      if (first >= 0 && rest[first] !== "#") current.content = contentFrom + first;
+      if (first >= 0 && rest[first] !== "#") {
+        current.content = contentFrom + first;
+        current.start = { line, column: current.content - lineStart + 1 };
+      }
     }
     lineStart = lineEnd;
   }
@@ -208,17 +219,6 @@ export function fastDocuments(text: string): Generator<LoadedDocument, boolean> 
 }
 
 function* documentsOf(text: string): Generator<LoadedDocument, boolean> {
-  let line = 1;
-  let counted = 0;
-  /** Advances the line count to an offset (segments come in order) and returns the line there. */
-  const lineAt = (offset: number): { line: number; lineStart: number } => {
-    for (let i = text.indexOf("\n", counted); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
-      line++;
-      counted = i + 1;
-    }
-    if (counted < offset) counted = offset;
-    return { line, lineStart: text.lastIndexOf("\n", offset - 1) + 1 };
-  };
   for (const [index, segment] of segments(text).entries()) {
     let value: unknown;
     try {
@@ -229,11 +229,8 @@ function* documentsOf(text: string): Generator<LoadedDocument, boolean> {
     }
     // Every document with content must give a value (a `null` document goes the slow way).
     if (value === null || value === undefined) return false;
-    const segmentLine = lineAt(segment.from).line;
-    const content = segment.content ?? segment.from;
-    const at = lineAt(content);
-    const start = { line: at.line, column: content - at.lineStart + 1 };
-    yield lazyDocument(text, segment, index, value, segmentLine, start);
+    const start = segment.start ?? { line: segment.line, column: 1 };
+    yield lazyDocument(text, segment, index, value, segment.line, start);
   }
   return true;
 }
