@@ -4,7 +4,8 @@
  * against the published JSON Schema (schema/gitops-ingest.schema.json, also for editors); root globs
  * get a closer look, because a glob that can never match would otherwise be silent.
  */
-import { Ajv, type ErrorObject } from "ajv";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import picomatch from "picomatch";
 import schema from "../schema/gitops-ingest.schema.json" with { type: "json" };
 import { DEFAULT_MAX_FILE_BYTES } from "./pipeline/decode.js";
@@ -45,7 +46,19 @@ const EXPECTED: Record<Key, string> = {
 
 export type ConfigResult = { config: IngestConfig; errors: [] } | { config: IngestConfig; errors: string[] };
 
-const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+let compiled: ValidateFunction | undefined;
+
+/**
+ * The schema's validator, compiled on first use: loading ajv and compiling costs tens of
+ * milliseconds at every CLI start, and most checkouts have no config file (issue 9).
+ */
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const { Ajv } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
+    compiled = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  }
+  return compiled;
+}
 
 export function parseConfig(raw: unknown): ConfigResult {
   if (raw === null || raw === undefined) return { config: { ...DEFAULT_CONFIG }, errors: [] };
@@ -56,6 +69,7 @@ export function parseConfig(raw: unknown): ConfigResult {
     };
   const errors: string[] = [];
   const wrong = new Set<Key>();
+  const validate = validator();
   if (!validate(raw)) {
     for (const error of validate.errors ?? []) {
       const message = schemaMessage(error, raw, wrong);

@@ -1,5 +1,6 @@
 /** check, plan and apply: the pipeline on a checkout or on loose YAML, printed in the chosen format. */
 import { buffer } from "node:stream/consumers";
+import { setFlagsFromString } from "node:v8";
 import { applyPlan } from "../local/checkout.js";
 import { filesAtRef } from "../local/git-base.js";
 import { ingest } from "../pipeline/ingest.js";
@@ -11,7 +12,18 @@ import { render } from "./formats.js";
 import { displayReport, readInputs } from "./inputs.js";
 import { UsageError } from "./usage-error.js";
 
+/**
+ * A run of check, plan or apply is one short batch: V8's young generation would otherwise grow to
+ * 32 MiB as it allocates, which is most of the peak memory of a large run. Kept at its starting size,
+ * garbage goes in small, frequent steps: 50,000 documents peak about 30 MiB lower for about 5% more
+ * time (issue 9; V8 reads this flag when it would grow the space, so setting it now takes effect).
+ */
+function keepYoungGenerationSmall(): void {
+  setFlagsFromString("--semi-space-growth-factor=1");
+}
+
 export async function localCommand(parsed: ParsedCommand): Promise<number> {
+  keepYoungGenerationSmall();
   const { command, values, positionals, format } = parsed;
   const mode = command as "check" | "plan" | "apply";
   const inputs = await readInputs(positionals, {
@@ -31,6 +43,8 @@ export async function localCommand(parsed: ParsedCommand): Promise<number> {
     if (inputs.kind !== "checkout") throw new UsageError("--base needs a checkout folder, not files or -");
     inputs.input.current = await currentAt(inputs.base, base, inputs.input);
   }
+  // Nothing here records objects, and only apply writes bytes: the rest is memory (issue 9).
+  inputs.input.options = { ...inputs.input.options, reportObjects: false, planBytes: mode === "apply" };
   const result = ingest(inputs.input);
   if (mode === "apply" && inputs.kind === "checkout") await applyPlan(inputs.base, result.plan);
   const report = displayReport(result.report);

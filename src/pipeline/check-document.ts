@@ -13,7 +13,7 @@ import {
   splitApiVersion,
 } from "./hedgehog/kinds.js";
 import { checkRules } from "./hedgehog/rules/index.js";
-import { canonicalizeNulls, checkSchema } from "./hedgehog/schema-check.js";
+import { canonicalizeNulls, checkCanonicalSchema } from "./hedgehog/schema-check.js";
 import type { LoadedDocument } from "./parse.js";
 import { isObject, withoutServerFields } from "./server-fields.js";
 import type { Identity, Problem } from "./types.js";
@@ -95,7 +95,7 @@ export function checkDocument(doc: LoadedDocument): CheckedDocument {
       );
     } else {
       const object = canonicalizeNulls(kind, withoutServerFields(value)) as Record<string, unknown>;
-      const schemaFindings = checkSchema(kind, object);
+      const schemaFindings = checkCanonicalSchema(kind, object);
       findings.push(...schemaFindings);
       // Rules read typed values: run them only on documents the schema accepts.
       if (!schemaFindings.some((f) => f.level === "error")) findings.push(...checkRules(hedgehog, object));

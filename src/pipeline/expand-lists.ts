@@ -17,16 +17,17 @@ function isList(value: unknown): value is { items: unknown[] } {
   );
 }
 
-export function expandLists(documents: readonly LoadedDocument[]): LoadedDocument[] {
+/** The documents with List items in place of their List, numbered from `firstIndex`. */
+export function expandLists(documents: readonly LoadedDocument[], firstIndex = 0): LoadedDocument[] {
   const out: LoadedDocument[] = [];
   for (const doc of documents) {
     if (!isList(doc.value)) {
-      out.push({ ...doc, index: out.length });
+      out.push({ ...doc, index: firstIndex + out.length });
       continue;
     }
     doc.value.items.forEach((item, i) => {
       out.push({
-        index: out.length,
+        index: firstIndex + out.length,
         start: doc.positionOf(["items", i]),
         value: item,
         // An item has no text of its own outside the List: it is written out again, values unchanged.

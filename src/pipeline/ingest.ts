@@ -3,22 +3,24 @@
  * over the roots the shell discovered and read. Input and output are plain values.
  */
 import { boundProblems } from "./bound-problems.js";
-import { type CheckedDocument, checkDocument } from "./check-document.js";
-import { knownFromManagedPaths, referencesOf, unresolvedLevel } from "./crossref.js";
+import { checkDocument } from "./check-document.js";
+import { knownFromManagedPaths, type Reference, referencesOf, unresolvedLevel } from "./crossref.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeYamlText } from "./decode.js";
 import { compare, GITKEEP } from "./discover.js";
 import { expandLists } from "./expand-lists.js";
 import { fileNameProblems, unmanagedSegmentProblems } from "./file-names.js";
-import { gitBlobSha } from "./git-blob.js";
+import { gitBlobShaOfText, utf8Length } from "./git-blob.js";
 import { planLegacyMoves } from "./migrate-unmanaged.js";
 import { toCanonicalYaml, unmanagedText } from "./normalize.js";
-import type { LoadedDocument, YamlLoader } from "./parse.js";
+import { ownString, StringTable } from "./own-strings.js";
+import type { LoadedDocument, Position, YamlLoader } from "./parse.js";
 import { archivePath, inboxOf, managedPath, unmanagedPath } from "./paths.js";
 import type {
   DocumentReport,
   FileReport,
   IngestInput,
   IngestResult,
+  JsonPath,
   KindCounts,
   Plan,
   PlannedWrite,
@@ -31,19 +33,35 @@ import { fastLoader } from "./yaml/fast-load.js";
 
 const encoder = new TextEncoder();
 
-/** One document on its way: where it goes and the bytes it becomes. */
+/**
+ * One document on its way: where it goes and what it becomes. Its value, its text, its normalized
+ * object and (unless the plan needs them) its bytes are not kept once these are known (memory, issue 9).
+ */
 interface Candidate {
-  /** Where the document is: its value and text are not kept once its bytes are made (memory, issue 9). */
-  loaded: Pick<LoadedDocument, "start" | "positionOf">;
-  checked: CheckedDocument;
+  start: Position;
   report: DocumentReport;
-  bytes?: Uint8Array;
+  /** What a managed object names, checked once every file is read. */
+  references: readonly Reference[];
+  /** Git blob SHA of the output, when the document has one. */
+  sha: string | undefined;
+  /** The output itself, when the plan carries bytes. */
+  bytes: Uint8Array | undefined;
+}
+
+/** The options each document is checked with, and the strings the run keeps. */
+interface DocumentSettings {
+  maxBytes: number;
+  reportObjects: boolean;
+  planBytes: boolean;
+  strings: StringTable;
 }
 
 interface CheckedFile {
   raw: RawFile;
   report: FileReport;
   candidates: Candidate[];
+  /** Where a path of the nth candidate is, for problems found after the file's text was let go. */
+  positionOf(candidate: number, path: JsonPath): Position;
 }
 
 export function ingest(input: IngestInput, loader: YamlLoader = fastLoader): IngestResult {
@@ -56,12 +74,18 @@ export function ingest(input: IngestInput, loader: YamlLoader = fastLoader): Ing
 
 function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, plan: Plan): RootReport {
   const options = input.options ?? {};
+  const settings: DocumentSettings = {
+    maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    reportObjects: options.reportObjects ?? true,
+    planBytes: options.planBytes ?? true,
+    strings: new StringTable(),
+  };
   const files: CheckedFile[] = [];
   const submodules: string[] = [];
   for (const raw of [...root.raw].sort((a, b) => compare(a.path, b.path))) {
     if (raw.mode === SUBMODULE) submodules.push(raw.path);
     else if (raw.mode === SYMLINK) files.push(symlinkFile(root.root, raw));
-    else files.push(checkFile(root.root, raw, loader, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES));
+    else files.push(checkFile(root.root, raw, loader, settings));
   }
 
   checkFileNames(files);
@@ -78,9 +102,8 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
   for (const file of files) {
     if (file.report.verdict === "rejected") continue;
     for (const candidate of file.candidates) {
-      const { report, bytes } = candidate;
-      if (!report.outputPath || !bytes) continue;
-      const sha = gitBlobSha(bytes);
+      const { report, sha, bytes } = candidate;
+      if (!report.outputPath || sha === undefined) continue;
       const existing = input.current.get(report.outputPath);
       report.contentHash = sha;
       report.action = existing === undefined ? "created" : existing === sha ? "unchanged" : "updated";
@@ -89,7 +112,11 @@ function ingestRoot(root: RootInput, input: IngestInput, loader: YamlLoader, pla
       counts[kind][report.action]++;
       settled.add(report.outputPath);
       if (report.action !== "unchanged")
-        plan.writes.push({ path: report.outputPath, bytes, reason: report.action });
+        plan.writes.push(
+          bytes
+            ? { path: report.outputPath, bytes, reason: report.action }
+            : { path: report.outputPath, blobSha: sha, reason: report.action },
+        );
     }
     if (options.archive !== false) {
       const archived: PlannedWrite = {
@@ -144,7 +171,7 @@ function symlinkFile(root: string, raw: RawFile): CheckedFile {
     line: 1,
     column: 1,
   });
-  return { raw, report, candidates: [] };
+  return { raw, report, candidates: [], positionOf: () => ({ line: 1, column: 1 }) };
 }
 
 /**
@@ -153,30 +180,30 @@ function symlinkFile(root: string, raw: RawFile): CheckedFile {
  */
 function checkFileNames(files: CheckedFile[]): void {
   for (const file of files) {
-    for (const c of file.candidates) {
-      if (!c.report.outputPath) continue;
+    file.candidates.forEach((c, i) => {
+      if (!c.report.outputPath) return;
       const problems = fileNameProblems(c.report.outputPath);
       if (c.report.target === "unmanaged" && c.report.identity)
         problems.push(...unmanagedSegmentProblems(c.report.identity));
       for (const problem of problems)
-        c.report.problems.push({ ...problem, ...c.loaded.positionOf(problem.path ?? []) });
-    }
+        c.report.problems.push({ ...problem, ...file.positionOf(i, problem.path ?? []) });
+    });
   }
 }
 
-function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: number): CheckedFile {
+function checkFile(root: string, raw: RawFile, loader: YamlLoader, settings: DocumentSettings): CheckedFile {
   const report: FileReport = { path: raw.path, root, verdict: "ingested", problems: [], documents: [] };
   if (raw.blobSha) report.blobSha = raw.blobSha;
-  const decoded = decodeYamlText(raw.bytes, maxBytes, raw.size);
+  const decoded = decodeYamlText(raw.bytes, settings.maxBytes, raw.size);
   if ("problem" in decoded) {
     report.problems.push(decoded.problem);
-    return { raw, report, candidates: [] };
+    return { raw, report, candidates: [], positionOf: () => ({ line: 1, column: 1 }) };
   }
-  const loaded = loader.load(decoded.text);
-  report.problems.push(...loaded.problems);
-  const candidates = expandLists(loaded.documents).map((doc) => candidate(root, doc, maxBytes));
+  const { candidates, problems } = candidatesOf(root, decoded.text, loader, settings);
+  report.problems.push(...problems);
   report.documents = candidates.map((c) => c.report);
-  if (candidates.length === 0 && loaded.problems.length === 0) {
+  const positionOf = laterPositions(decoded.text.length, raw, loader, settings.maxBytes, candidates);
+  if (candidates.length === 0 && problems.length === 0) {
     report.problems.push({
       level: "notice",
       code: "empty-file",
@@ -185,81 +212,189 @@ function checkFile(root: string, raw: RawFile, loader: YamlLoader, maxBytes: num
       column: 1,
     });
   }
-  return { raw, report, candidates };
+  return { raw, report, candidates, positionOf };
 }
 
-function candidate(root: string, document: LoadedDocument, maxBytes: number): Candidate {
-  const loaded = { start: document.start, positionOf: document.positionOf };
+/**
+ * The file's documents as candidates, each made as soon as it is loaded when the loader can give
+ * them one at a time: a large file's values are then never all in memory at once (issue 9).
+ */
+function candidatesOf(
+  root: string,
+  text: string,
+  loader: YamlLoader,
+  settings: DocumentSettings,
+): { candidates: Candidate[]; problems: Problem[] } {
+  const stream = loader.each?.(text);
+  if (stream) {
+    const candidates: Candidate[] = [];
+    for (let next = stream.next(); ; next = stream.next()) {
+      if (next.done) {
+        if (next.value) return { candidates, problems: [] };
+        break;
+      }
+      for (const doc of expandLists([next.value], candidates.length))
+        candidates.push(candidate(root, doc, settings));
+    }
+  }
+  // The loader could not give this file one document at a time: it is loaded whole, from the start.
+  const loaded = loader.load(text);
+  const candidates = expandLists(loaded.documents).map((doc) => candidate(root, doc, settings));
+  return { candidates, problems: loaded.problems };
+}
+
+/**
+ * Positions after the file is done. Its text and parse are not kept (they would hold every file of
+ * the run in memory): the few problems found later (file names, clashes, references) load the file
+ * again, once, which gives the same documents in the same order.
+ */
+function laterPositions(
+  length: number,
+  raw: RawFile,
+  loader: YamlLoader,
+  maxBytes: number,
+  candidates: readonly Candidate[],
+): CheckedFile["positionOf"] {
+  let documents: LoadedDocument[] | undefined;
+  return (i, path) => {
+    if (documents === undefined) {
+      const decoded = decodeYamlText(raw.bytes, maxBytes, raw.size);
+      documents =
+        "text" in decoded && decoded.text.length === length
+          ? expandLists(loader.load(decoded.text).documents)
+          : [];
+    }
+    const document = documents[i];
+    return document ? document.positionOf(path) : (candidates[i]?.start ?? { line: 1, column: 1 });
+  };
+}
+
+/** Shared by the documents that name nothing (most of them). */
+const NO_REFERENCES: readonly Reference[] = [];
+
+function candidate(root: string, document: LoadedDocument, settings: DocumentSettings): Candidate {
+  const { start } = document;
   const checked = checkDocument(document);
+  const { strings } = settings;
+  const classified = checked.classified;
+  if (!classified) {
+    const report: DocumentReport = { index: document.index, line: start.line, problems: checked.problems };
+    if (checked.apiVersion) report.apiVersion = strings.intern(checked.apiVersion);
+    if (checked.kind) report.kind = strings.intern(checked.kind);
+    if (checked.name) report.name = ownString(checked.name);
+    return { start, report, references: NO_REFERENCES, sha: undefined, bytes: undefined };
+  }
+  // A classified document has all of these; the report is made in one piece (fewer, smaller objects).
+  const { group, kind, namespace, name } = classified.identity;
+  const identity = {
+    group: strings.intern(group),
+    kind: strings.intern(kind),
+    namespace: strings.intern(namespace),
+    name: ownString(name),
+  };
   const report: DocumentReport = {
     index: document.index,
-    line: loaded.start.line,
+    line: start.line,
     problems: checked.problems,
+    apiVersion: strings.intern(checked.apiVersion ?? ""),
+    kind: identity.kind,
+    name: identity.name,
+    identity,
+    target: classified.target,
+    outputPath:
+      classified.target === "managed"
+        ? managedPath(root, classified.hedgehog, identity.name)
+        : unmanagedPath(root, identity),
   };
-  if (checked.apiVersion) report.apiVersion = checked.apiVersion;
-  if (checked.kind) report.kind = checked.kind;
-  if (checked.name) report.name = checked.name;
-  const classified = checked.classified;
-  if (!classified) return { loaded, checked, report };
-  report.identity = classified.identity;
-  report.target = classified.target;
-  if (classified.target === "managed") {
-    report.outputPath = managedPath(root, classified.hedgehog, classified.identity.name);
-    const bytes = readableBack(encoder.encode(toCanonicalYaml(classified.object)), report, loaded, maxBytes);
-    if (bytes) report.object = classified.object;
-    return { loaded, checked, report, bytes };
-  }
-  report.outputPath = unmanagedPath(root, classified.identity);
-  const bytes = readableBack(encoder.encode(unmanagedText(document.source())), report, loaded, maxBytes);
-  return { loaded, checked, report, bytes };
+  if (classified.target === "unmanaged")
+    return output(start, report, NO_REFERENCES, unmanagedText(document.source()), settings);
+  const references = referencesOf(classified.hedgehog.kind, classified.object);
+  const out = output(
+    start,
+    report,
+    references.length === 0 ? NO_REFERENCES : references.map(ownReference),
+    toCanonicalYaml(classified.object),
+    settings,
+  );
+  if (out.sha !== undefined && settings.reportObjects) report.object = classified.object;
+  return out;
+}
+
+const ownReference = (ref: Reference): Reference => ({
+  kind: ref.kind,
+  name: ownString(ref.name),
+  path: ref.path.map((segment) => (typeof segment === "string" ? ownString(segment) : segment)),
+});
+
+/** The candidate with its output's SHA, and its bytes when the plan carries them. */
+function output(
+  start: Position,
+  report: DocumentReport,
+  references: readonly Reference[],
+  text: string,
+  settings: DocumentSettings,
+): Candidate {
+  // Bytes only when the plan carries them: the size and the SHA come from the text (issue 9).
+  const bytes = settings.planBytes ? encoder.encode(text) : undefined;
+  const size = bytes ? bytes.byteLength : utf8Length(text);
+  if (!readableBack(size, report, start, settings.maxBytes))
+    return { start, report, references, sha: undefined, bytes: undefined };
+  return { start, report, references, sha: gitBlobShaOfText(text, size), bytes };
 }
 
 /**
  * A file the app writes must be one it can read again: normalization can grow a document (escapes,
  * the header), so output over the size limit rejects the document instead of landing unreadable.
  */
-function readableBack(
-  bytes: Uint8Array,
-  report: DocumentReport,
-  loaded: Candidate["loaded"],
-  maxBytes: number,
-): Uint8Array | undefined {
-  if (bytes.byteLength <= maxBytes) return bytes;
+function readableBack(size: number, report: DocumentReport, start: Position, maxBytes: number): boolean {
+  if (size <= maxBytes) return true;
   report.problems.push({
     level: "error",
     code: "output-too-large",
-    message: `the normalized ${report.kind ?? "document"} would be ${bytes.byteLength} bytes, over the ${maxBytes}-byte file limit`,
+    message: `the normalized ${report.kind ?? "document"} would be ${size} bytes, over the ${maxBytes}-byte file limit`,
     hint: "make the document smaller (long or escaped strings grow when written out), or split it",
-    line: loaded.start.line,
-    column: loaded.start.column,
+    line: start.line,
+    column: start.column,
   });
-  return undefined;
+  return false;
 }
 
 /** Two documents that would write the same file (same identity) clash: both files are held back. */
 function markClashes(files: CheckedFile[]): void {
+  // Lists only for the paths written twice: a run may have 50,000 paths and no clash (memory, issue 9).
+  const seen = new Set<string>();
+  const clashing = new Set<string>();
+  for (const file of files) {
+    for (const c of file.candidates) {
+      const path = c.report.outputPath;
+      if (path === undefined) continue;
+      if (seen.has(path)) clashing.add(path);
+      else seen.add(path);
+    }
+  }
+  if (clashing.size === 0) return;
   const byPath = new Map<string, { file: CheckedFile; candidate: Candidate }[]>();
   for (const file of files) {
     for (const c of file.candidates) {
-      if (!c.report.outputPath) continue;
-      const list = byPath.get(c.report.outputPath) ?? [];
+      const path = c.report.outputPath;
+      if (path === undefined || !clashing.has(path)) continue;
+      const list = byPath.get(path) ?? [];
       list.push({ file, candidate: c });
-      byPath.set(c.report.outputPath, list);
+      byPath.set(path, list);
     }
   }
   for (const [path, list] of byPath) {
-    if (list.length < 2) continue;
     for (const { candidate } of list) {
       const others = list
         .filter((o) => o.candidate !== candidate)
-        .map((o) => `${o.file.raw.path}:${o.candidate.loaded.start.line}`);
+        .map((o) => `${o.file.raw.path}:${o.candidate.start.line}`);
       candidate.report.problems.push({
         level: "error",
         code: "identity-clash",
         message: `${candidate.report.kind} "${candidate.report.name}" is also defined at ${others.join(", ")} (both would write ${path})`,
         hint: "keep one definition of each resource per push",
-        line: candidate.loaded.start.line,
-        column: candidate.loaded.start.column,
+        line: candidate.start.line,
+        column: candidate.start.column,
       });
     }
   }
@@ -286,6 +421,8 @@ function checkReferences(
   current: ReadonlyMap<string, string>,
   strict: boolean,
 ): void {
+  // When no document names another there is nothing to look up: skip the sets of every name.
+  if (!files.some((f) => f.candidates.some((c) => c.references.length > 0))) return;
   const fromManaged = knownFromManagedPaths(root, current.keys());
   const definedIn = new Map<string, string>();
   for (const file of files)
@@ -319,9 +456,8 @@ function unresolvedReferences(
   strict: boolean,
 ): Unresolved[] {
   const out: Unresolved[] = [];
-  for (const c of file.candidates) {
-    if (c.checked.classified?.target !== "managed") continue;
-    for (const ref of referencesOf(c.checked.classified.hedgehog.kind, c.checked.classified.object)) {
+  for (const [i, c] of file.candidates.entries()) {
+    for (const ref of c.references) {
       const key = `${ref.kind}/${ref.name}`;
       if (known.has(key)) continue;
       const elsewhere = definedIn.get(key);
@@ -339,7 +475,7 @@ function unresolvedReferences(
             ? "add it to raw/ or turn strict mode off"
             : "add it to raw/ if the fabric needs it",
         path: ref.path,
-        ...c.loaded.positionOf(ref.path),
+        ...file.positionOf(i, ref.path),
       };
       out.push({ document: c.report, problem });
     }

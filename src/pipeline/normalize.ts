@@ -11,20 +11,26 @@ export const MANAGED_HEADER =
 const TOP_ORDER = ["apiVersion", "kind", "metadata", "spec"];
 const METADATA_ORDER = ["name", "namespace"];
 
-/** Orders keys: the listed ones first (when present), then the rest in source order. */
-function ordered(object: Record<string, unknown>, first: readonly string[]): Record<string, unknown> {
+/**
+ * Orders the keys of `{ ...object, [key]: value }`: the listed ones first (when present), then the
+ * rest in source order. Built directly, without the spread copy (issue 9: once per document).
+ */
+function ordered(
+  object: Record<string, unknown>,
+  first: readonly string[],
+  key: string,
+  value: unknown,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of first) if (key in object) out[key] = object[key];
-  for (const [key, value] of Object.entries(object)) if (!(key in out)) out[key] = value;
+  for (const k of first) if (k === key || k in object) out[k] = k === key ? value : object[k];
+  for (const k of Object.keys(object)) if (!(k in out)) out[k] = k === key ? value : object[k];
+  if (!(key in out)) out[key] = value;
   return out;
 }
 
 export function canonicalObject(object: Record<string, unknown>): Record<string, unknown> {
   const metadata = isObject(object.metadata) ? object.metadata : {};
-  return ordered(
-    { ...object, metadata: ordered({ ...metadata, namespace: "default" }, METADATA_ORDER) },
-    TOP_ORDER,
-  );
+  return ordered(object, TOP_ORDER, "metadata", ordered(metadata, METADATA_ORDER, "namespace", "default"));
 }
 
 /**

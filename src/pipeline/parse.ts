@@ -43,6 +43,12 @@ export interface LoadedFile {
 
 export interface YamlLoader {
   load(text: string): LoadedFile;
+  /**
+   * Optional: the same documents one at a time, for a caller done with each before it takes the next
+   * (memory). Undefined when the text must be loaded whole; the generator returns false when it
+   * stops short (the caller then loads the file with `load`, from the start), true when complete.
+   */
+  each?(text: string): Generator<LoadedDocument, boolean> | undefined;
 }
 
 /** Aliases expanded per document before we call it a resource-exhaustion attack. */

@@ -3,8 +3,9 @@ import type { HedgehogKind } from "./hedgehog/kinds.js";
 
 export const inboxOf = (root: string): string => `${root}/raw`;
 
+/** Joined, not concatenated: a run keeps one per resource, and join gives one flat string (issue 9). */
 export const managedPath = (root: string, kind: HedgehogKind, name: string): string =>
-  `${root}/managed/${kind.plural}/${name}.yaml`;
+  [root, "/managed/", kind.plural, "/", name, ".yaml"].join("");
 
 /** Folder of objects of the core API group (apiVersion "v1"), which has no name of its own. */
 export const CORE_GROUP_FOLDER = "core";
@@ -20,7 +21,18 @@ export const unmanagedPath = (
   root: string,
   identity: { group: string; kind: string; namespace: string; name: string },
 ): string =>
-  `${root}/unmanaged/${identity.group || CORE_GROUP_FOLDER}/${identity.kind.toLowerCase()}/${identity.namespace || NO_NAMESPACE_FOLDER}/${identity.name}.yaml`;
+  [
+    root,
+    "/unmanaged/",
+    identity.group || CORE_GROUP_FOLDER,
+    "/",
+    identity.kind.toLowerCase(),
+    "/",
+    identity.namespace || NO_NAMESPACE_FOLDER,
+    "/",
+    identity.name,
+    ".yaml",
+  ].join("");
 
 /** The layout before group and namespace were in the path: `unmanaged/<kind>/<name>.yaml`. */
 export function isLegacyUnmanagedPath(root: string, path: string): boolean {

@@ -79,6 +79,18 @@ export interface IngestOptions {
   strict?: boolean;
   /** Files larger than this are rejected without parsing (default 5 MiB). */
   maxFileBytes?: number;
+  /**
+   * Keep each managed resource's normalized object in its report (`DocumentReport.object`; default
+   * true: the app records it in the database). A caller that only shows the result turns it off to
+   * save memory: the objects are most of what a large run holds.
+   */
+  reportObjects?: boolean;
+  /**
+   * Put the bytes of new content in the plan (default true: apply and the tree writer need them).
+   * When false, a created or updated file's write carries its blob SHA instead, for a caller that
+   * only shows the plan (the CLI's check and plan): the run then holds one file's output at a time.
+   */
+  planBytes?: boolean;
 }
 
 export type ResourceAction = "created" | "updated" | "unchanged";

@@ -131,6 +131,10 @@ describe("fast and reference loaders agree", () => {
       [`${RAW}/refs.yaml`]: wiringYaml().split("\n---\n").slice(20, 30).join("\n---\n"),
       [`${RAW}/cm.yaml`]:
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x # c\ndata:\n  a: 'on'\n# tail\n",
+      // Documents are loaded one at a time: a later one js-yaml refuses (a duplicate key, a null
+      // document) sends the whole file to the reference path, from the start.
+      [`${RAW}/late-duplicate.yaml`]: `${vpcYaml("early", 3, 1003)}---\n${vpcYaml("late", 4, 1004).replace("kind: VPC", "kind: VPC\nkind: VPC")}`,
+      [`${RAW}/late-null.yaml`]: `${vpcYaml("first", 5, 1005)}---\n~\n---\n${vpcYaml("third", 6, 1006)}`,
     };
     const [fast, reference] = ingestBoth(files);
     expect(fast).toEqual(reference);

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { gitBlobSha } from "../../src/pipeline/git-blob.js";
 import { MANAGED_HEADER } from "../../src/pipeline/normalize.js";
 import { checkResult } from "../../src/report/check-result.js";
 import { FABRIC_ROOT, RAW, SAMPLE_COUNTS, sampleInbox, vpcYaml } from "../support/fabric.js";
@@ -75,6 +76,48 @@ describe("the sample inbox (3 files, 48 resources)", () => {
     expect(
       parse(writeText(again, `${FABRIC_ROOT}/managed/vpcs/test-vpc.yaml`)).spec.subnets["subnet-1"].vlan,
     ).toBe(1500);
+  });
+});
+
+describe("a run that only shows its result (reportObjects and planBytes off, as the CLI's check and plan)", () => {
+  const unresolved =
+    "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCAttachment\nmetadata:\n  name: att-1\nspec:\n  connection: server-01--unbundled--leaf-01\n  subnet: vpc-1/default\n";
+  const tree: Tree = { ...sampleInbox(), [`${RAW}/att.yaml`]: unresolved };
+  const full = ingestTree(tree);
+  const lean = ingestTree(tree, { reportObjects: false, planBytes: false });
+
+  it("keeps the normalized objects by default, for the database", () => {
+    const documents = full.report.roots.flatMap((r) => r.files.flatMap((f) => f.documents));
+    expect(documents.every((d) => d.target !== "managed" || d.object !== undefined)).toBe(true);
+  });
+
+  it("reports the same documents, problems and positions, without the objects", () => {
+    const withoutObjects = JSON.parse(
+      JSON.stringify(full.report, (k, v) => (k === "object" ? undefined : v)),
+    );
+    expect(lean.report).toEqual(withoutObjects);
+    const att = lean.report.roots[0]?.files.find((f) => f.path === `${RAW}/att.yaml`);
+    // The sample inbox has the connection, not the VPC: the warning is found after the file is done.
+    expect(att?.documents[0]?.problems.map((p) => [p.code, p.line, p.column])).toEqual([
+      ["unresolved-reference", 7, 3],
+    ]);
+  });
+
+  it("plans the same writes, new content named by the blob SHA of the bytes a full run writes", () => {
+    expect(lean.plan.deletes).toEqual(full.plan.deletes);
+    expect(lean.plan.writes.map((w) => [w.path, w.reason])).toEqual(
+      full.plan.writes.map((w) => [w.path, w.reason]),
+    );
+    full.plan.writes.forEach((write, i) => {
+      const planned = lean.plan.writes[i];
+      if (write.reason !== "created") expect(planned).toEqual(write);
+      else
+        expect(planned).toEqual({
+          path: write.path,
+          reason: "created",
+          blobSha: gitBlobSha(write.bytes ?? new Uint8Array()),
+        });
+    });
   });
 });
 

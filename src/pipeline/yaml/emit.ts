@@ -117,8 +117,14 @@ const isMap = (v: unknown): v is Record<string, unknown> =>
 /** A scalar or an empty collection: written on the line of its key or dash. */
 function isInline(v: unknown): boolean {
   if (Array.isArray(v)) return v.length === 0;
-  if (isMap(v)) return Object.keys(v).length === 0;
+  if (isMap(v)) return !hasOwnKey(v);
   return true;
+}
+
+/** Whether a map has a key, without listing its keys (Object.keys would allocate, per map, issue 9). */
+function hasOwnKey(v: Record<string, unknown>): boolean {
+  for (const key in v) if (Object.hasOwn(v, key)) return true;
+  return false;
 }
 
 function inline(v: unknown): string {
@@ -146,7 +152,8 @@ function block(
     }
     return;
   }
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const item = value[key];
     const k = scalarString(key);
     if (k.length > MAX_IMPLICIT_KEY) {
       // YAML caps implicit keys at 1024 characters: longer ones take the explicit `? key` form.

@@ -26,8 +26,10 @@ import { prescan } from "./prescan.js";
  * The `yaml` package's core-schema scalar types, as js-yaml types: each pattern with its conversion.
  * One js-yaml type per tag (js-yaml keeps only the last type of a tag), trying the patterns in order.
  */
-const scalarType = (tag: string, forms: readonly [RegExp, (s: string) => unknown][]) => {
-  const formOf = (data: string | null) => (data === null ? undefined : forms.find(([p]) => p.test(data)));
+const scalarType = (tag: string, starts: string, forms: readonly [RegExp, (s: string) => unknown][]) => {
+  // Every plain scalar is tried against every type: the first character rules most out at once.
+  const formOf = (data: string | null) =>
+    data === null || !starts.includes(data.charAt(0) || " ") ? undefined : forms.find(([p]) => p.test(data));
   return new jsYaml.Type(`tag:yaml.org,2002:${tag}`, {
     kind: "scalar",
     resolve: (data: string | null) => formOf(data) !== undefined,
@@ -37,14 +39,14 @@ const scalarType = (tag: string, forms: readonly [RegExp, (s: string) => unknown
 
 const CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
   implicit: [
-    scalarType("null", [[/^(?:~|[Nn]ull|NULL)$/, () => null]]),
-    scalarType("bool", [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"]]),
-    scalarType("int", [
+    scalarType("null", "~nN", [[/^(?:~|[Nn]ull|NULL)$/, () => null]]),
+    scalarType("bool", "tTfF", [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === "t" || s[0] === "T"]]),
+    scalarType("int", "+-0123456789", [
       [/^0o[0-7]+$/, (s) => Number.parseInt(s.substring(2), 8)],
       [/^[-+]?[0-9]+$/, (s) => Number.parseInt(s, 10)],
       [/^0x[0-9a-fA-F]+$/, (s) => Number.parseInt(s.substring(2), 16)],
     ]),
-    scalarType("float", [
+    scalarType("float", "+-.0123456789", [
       [
         /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
         (s) =>
@@ -93,27 +95,36 @@ interface Segment {
   /** Offset where the document's text (its `---` line, if any) begins, and where it ends. */
   from: number;
   to: number;
+  /** The line of `from`. */
+  line: number;
   /** Offset of its first content character; undefined when it has only comments. */
   content?: number;
+  /** Where `content` is. */
+  start?: Position;
 }
 
-/** Splits a file into documents at `---` and `...` lines (which end any node at column 0). */
+/**
+ * Splits a file into documents at `---` and `...` lines (which end any node at column 0), counting
+ * lines on the way (one pass over the text, issue 9).
+ */
 function segments(text: string): Segment[] {
   const out: Segment[] = [];
-  let current: Segment = { from: 0, to: text.length };
+  let current: Segment = { from: 0, to: text.length, line: 1 };
   let lineStart = 0;
-  while (lineStart < text.length) {
+  for (let line = 1; lineStart < text.length; line++) {
     const newline = text.indexOf("\n", lineStart);
     const lineEnd = newline < 0 ? text.length : newline + 1;
-    const line = text.slice(lineStart, lineEnd);
-    const marker = MARKER.exec(line);
+    // Only a line starting with - or . can be a marker: no slice and match for the others (issue 9).
+    const lead = text.charCodeAt(lineStart);
+    const marker = lead === 0x2d || lead === 0x2e ? MARKER.exec(text.slice(lineStart, lineEnd)) : null;
     let contentFrom = lineStart;
     if (marker) {
       current.to = lineStart;
       out.push(current);
-      current = { from: lineStart, to: text.length };
+      current = { from: lineStart, to: text.length, line };
       if (marker[0] === "...") {
         current.from = lineEnd;
+        current.line = line + 1;
         lineStart = lineEnd;
         continue;
       }
@@ -122,7 +133,10 @@ function segments(text: string): Segment[] {
     if (current.content === undefined) {
       const rest = text.slice(contentFrom, lineEnd);
       const first = rest.search(/[^ \t\r\n]/);
-      if (first >= 0 && rest[first] !== "#") current.content = contentFrom + first;
+      if (first >= 0 && rest[first] !== "#") {
+        current.content = contentFrom + first;
+        current.start = { line, column: current.content - lineStart + 1 };
+      }
     }
     lineStart = lineEnd;
   }
@@ -177,39 +191,46 @@ export const fastLoader: YamlLoader = {
     if (refused.length > 0) return { documents: [], problems: refused };
     return fastLoad(text) ?? loadWithPositions(text);
   },
+  each(text) {
+    return prescan(text).length > 0 ? undefined : fastDocuments(text);
+  },
 };
 
 /** Loads with js-yaml, or returns undefined when the `yaml` path must decide. */
 export function fastLoad(text: string): LoadedFile | undefined {
-  if (needsFullParse(text)) return undefined;
-  let values: unknown[];
-  try {
-    values = jsYaml.loadAll(text, undefined, { schema: CORE_SCHEMA });
-  } catch {
-    return undefined;
-  }
-  const present = values.filter((v) => v !== null && v !== undefined);
-  const parts = segments(text);
-  // Every document with content must have given a value (a `null` document goes the slow way).
-  if (present.length !== parts.length) return undefined;
+  const stream = fastDocuments(text);
+  if (!stream) return undefined;
   const documents: LoadedDocument[] = [];
-  let line = 1;
-  let counted = 0;
-  /** Advances the line count to an offset (segments come in order) and returns the line there. */
-  const lineAt = (offset: number): { line: number; lineStart: number } => {
-    for (let i = text.indexOf("\n", counted); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
-      line++;
-      counted = i + 1;
+  for (let next = stream.next(); ; next = stream.next()) {
+    if (next.done) return next.value ? { documents, problems: [] } : undefined;
+    documents.push(next.value);
+  }
+}
+
+/**
+ * The documents of a text js-yaml can load, one at a time: each is parsed from its own slice of the
+ * text when the caller asks for it, so a caller done with a document before taking the next never
+ * holds the values of the whole file (issue 9, memory). Undefined when the `yaml` path must load the
+ * text; the generator returns false when a document turns out to need it (js-yaml refuses it, or it
+ * is a `null` document), and true once every document was given.
+ */
+export function fastDocuments(text: string): Generator<LoadedDocument, boolean> | undefined {
+  return needsFullParse(text) ? undefined : documentsOf(text);
+}
+
+function* documentsOf(text: string): Generator<LoadedDocument, boolean> {
+  for (const [index, segment] of segments(text).entries()) {
+    let value: unknown;
+    try {
+      // A segment is exactly one document: `---` and `...` lines end any node (see segments).
+      value = jsYaml.load(text.slice(segment.from, segment.to), { schema: CORE_SCHEMA });
+    } catch {
+      return false;
     }
-    if (counted < offset) counted = offset;
-    return { line, lineStart: text.lastIndexOf("\n", offset - 1) + 1 };
-  };
-  parts.forEach((segment, index) => {
-    const segmentLine = lineAt(segment.from).line;
-    const content = segment.content ?? segment.from;
-    const at = lineAt(content);
-    const start = { line: at.line, column: content - at.lineStart + 1 };
-    documents.push(lazyDocument(text, segment, index, present[index], segmentLine, start));
-  });
-  return { documents, problems: [] };
+    // Every document with content must give a value (a `null` document goes the slow way).
+    if (value === null || value === undefined) return false;
+    const start = segment.start ?? { line: segment.line, column: 1 };
+    yield lazyDocument(text, segment, index, value, segment.line, start);
+  }
+  return true;
 }

@@ -64,7 +64,8 @@ class Scanner {
         const end = this.text.indexOf("\n", start);
         const stop = end < 0 ? this.text.length : end;
         this.line++;
-        this.lineText = this.text.slice(start, stop).replace(/\r$/, "");
+        // Without its CR (a CRLF file); charCodeAt, as a regular expression per line is slow (issue 9).
+        this.lineText = this.text.slice(start, this.text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop);
         this.scanLine();
         if (end < 0) break;
         start = end + 1;
@@ -77,7 +78,10 @@ class Scanner {
 
   private scanLine(): void {
     const s = this.lineText;
-    const indent = s.length - s.trimStart().length;
+    let indent = 0;
+    while (s.charCodeAt(indent) === 32) indent++;
+    // Other leading whitespace (tabs, NBSP…) is rare: count it as trimStart does.
+    if (indent < s.length && /\s/.test(s[indent] ?? "")) indent = s.length - s.trimStart().length;
     const blank = indent === s.length || s[indent] === "#";
     const marker = indent === 0 && /^(---|\.\.\.)(\s|$)/.test(s);
     if (this.blockScalarParent !== undefined) {
@@ -185,8 +189,10 @@ class Scanner {
     // A plain scalar: it ends at a key indicator, a comment or the end of the line.
     const start = i;
     for (; i < s.length; i++) {
-      if (s[i] === "#" && /\s/.test(s[i - 1] ?? "")) return;
-      if (s[i] === ":" && (i + 1 === s.length || /\s/.test(s[i + 1] ?? ""))) {
+      const code = s.charCodeAt(i);
+      if (code !== HASH && code !== COLON) continue;
+      if (code === HASH && /\s/.test(s[i - 1] ?? "")) return;
+      if (code === COLON && (i + 1 === s.length || /\s/.test(s[i + 1] ?? ""))) {
         if (!keyAllowed) return;
         if (compactMap !== undefined) this.push(compactMap, false, false, compactMap);
         if (s.slice(start, i).trim() === "<<") this.mergeKey(start);
@@ -344,6 +350,9 @@ class Scanner {
     throw new Stop();
   }
 }
+
+const HASH = 0x23;
+const COLON = 0x3a;
 
 /** `-`, `?` or `:` followed by a space or the end of the line, at offset i. */
 function isIndicator(s: string, i: number, c: string): boolean {
