@@ -140,4 +140,11 @@ describe("emitted YAML reads back as the same value", () => {
       'a: "0o17"\nb: "on"\n"<<": "="\nc:\n- - x\n- d: "tab\\there"\n',
     );
   });
+
+  it("escapes the noncharacters U+FFFE and U+FFFF, which YAML does not allow in a stream", () => {
+    // Found by the property above: js-yaml refuses a plain U+FFFE as non-printable.
+    const value = { "\ufffe": "a\uffffb" };
+    expect(emitYaml(value)).toBe('"\\ufffe": "a\\uffffb"\n');
+    for (const read of Object.values(readers)) expect(read(emitYaml(value))).toEqual(value);
+  });
 });

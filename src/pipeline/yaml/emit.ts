@@ -28,7 +28,7 @@ const NOT_A_STRING: readonly RegExp[] = [
 
 /** Characters a plain scalar may hold: printable, not a line break or BOM, not an escape-worthy one. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
-const PLAIN_CHARS = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\u{d800}-\u{dfff}"'\\`]*$/u;
+const PLAIN_CHARS = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff\u{d800}-\u{dfff}"'\\`]*$/u;
 
 /** Most names and words: a letter first, then letters, digits and `._/-`, never another type... */
 const SIMPLE = /^[A-Za-z][A-Za-z0-9._/-]*$/;
@@ -68,7 +68,7 @@ const ESCAPES: Record<string, string> = {
 };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
-const ESCAPED = /[\u0000-\u001f\u007f-\u009f\u00a0"\\\u2028\u2029\ufeff\u{d800}-\u{dfff}]/gu;
+const ESCAPED = /[\u0000-\u001f\u007f-\u009f\u00a0"\\\u2028\u2029\ufeff\ufffe\uffff\u{d800}-\u{dfff}]/gu;
 
 /** A double-quoted scalar: every character a reader could turn into something else is escaped. */
 export function quoted(s: string): string {
