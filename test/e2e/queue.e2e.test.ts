@@ -71,6 +71,25 @@ async function standin(): Promise<Standin> {
   return gh;
 }
 
+/** The environment of the app started as a process, as `npm start` runs it. */
+function processEnv(
+  gh: Standin,
+  database: { databaseUrl?: string; dataDir?: string; env: Record<string, string> },
+): Record<string, string> {
+  return {
+    APP_ID: String(APP_ID),
+    PRIVATE_KEY: TEST_PRIVATE_KEY,
+    WEBHOOK_SECRET: SECRET,
+    GHE_HOST: gh.url.replace(/^http:\/\//, ""),
+    GHE_PROTOCOL: "http",
+    LOG_LEVEL: "info",
+    RECONCILE_INTERVAL: "0",
+    QUEUE_HEARTBEAT: "0.5",
+    ...database.env,
+    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { DATA_DIR: database.dataDir ?? "" }),
+  };
+}
+
 async function harness(options: Parameters<typeof startHarness>[0]): Promise<Harness> {
   const h = await startHarness(options);
   cleanups.push(() => h.stop());
@@ -141,20 +160,7 @@ describe.each(backends)("the job queue on $name", { timeout: 180_000 }, (backend
   it("ingests a push exactly once, with its check run completed, after a SIGKILL right after the answer", async () => {
     const gh = await standin();
     const database = await backend.database();
-    const env: Record<string, string> = {
-      APP_ID: String(APP_ID),
-      PRIVATE_KEY: TEST_PRIVATE_KEY,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: gh.url.replace(/^http:\/\//, ""),
-      GHE_PROTOCOL: "http",
-      LOG_LEVEL: "info",
-      RECONCILE_INTERVAL: "0",
-      QUEUE_HEARTBEAT: "0.5",
-      ...database.env,
-      ...(database.databaseUrl
-        ? { DATABASE_URL: database.databaseUrl }
-        : { DATA_DIR: database.dataDir ?? "" }),
-    };
+    const env = processEnv(gh, database);
     let app: ServerProcess = await startServerProcess(env);
     cleanups.push(() => app.stop());
 
@@ -195,6 +201,39 @@ describe.each(backends)("the job queue on $name", { timeout: 180_000 }, (backend
     expect(await rawFiles(gh, head)).toEqual([]);
     expect(tree.filter((p) => p.startsWith(`${FABRIC_ROOT}/managed/`))).toHaveLength(20);
     await app.stop();
+  });
+
+  it("finishes the running job on SIGTERM, then exits 0", async () => {
+    const gh = await standin();
+    const database = await backend.database();
+    const app = await startServerProcess(processEnv(gh, database));
+    cleanups.push(() => app.stop());
+    const files = manyVpcFiles(5);
+    const after = await pushFiles(gh, "main", files, "five files");
+    // SIGTERM arrives while the job writes its tree, and GitHub is slow to answer that request.
+    let terminated: Promise<void> | undefined;
+    gh.beforeNext({ method: "POST", path: /\/git\/trees$/ }, async () => {
+      terminated = app.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 1_500));
+    });
+    const response = await postWebhook(
+      app.url,
+      "push",
+      pushPayloadFor(gh, "0".repeat(40), after, Object.keys(files)),
+    );
+    expect(response.status).toBe(200);
+    for (let i = 0; i < 600 && !terminated; i++) await new Promise((r) => setTimeout(r, 50));
+    await terminated;
+    expect(app.exitCode()).toBe(0);
+    // The job was let finish: its commit landed and its check run is completed.
+    const head = (await gitIn(gh, "rev-parse", "main")).trim();
+    expect((await gitIn(gh, "rev-parse", `${head}^`)).trim()).toBe(after);
+    expect(
+      gh
+        .checkRuns()
+        .filter((c) => c.head_sha === after)
+        .map((c) => [c.status, c.conclusion]),
+    ).toEqual([["completed", "success"]]);
   });
 
   it("finds a push whose webhook never arrived within one reconcile interval, and later sweeps commit nothing", async () => {
@@ -260,7 +299,7 @@ describe.runIf(DATABASE_URL)("two instances on one Postgres", { timeout: 300_000
     const two = await harness({ ...database, gh: one.gh });
     const gh = one.gh;
     for (let i = 1; i <= 10; i++) {
-      const before = (await gitIn(gh, "rev-parse", "main")).trim();
+      const before = i === 1 ? "0".repeat(40) : (await gitIn(gh, "rev-parse", "main")).trim();
       const file = { [`${RAW}/vpc-${i}.yaml`]: vpcYaml(`vpc-${i}`, i, 1000 + i) };
       const after = await pushFiles(gh, "main", file, `push ${i}`);
       const payload = pushPayloadFor(gh, before, after, Object.keys(file));
@@ -287,7 +326,10 @@ describe.runIf(DATABASE_URL)("two instances on one Postgres", { timeout: 300_000
       expect(touched).toHaveLength(1);
     }
     const imports = await listImports(one.app.database.db, { repo: REPO_ID, limit: 100 });
-    const created = imports.reduce((sum, i) => sum + i.resourcesCreated, 0);
+    // What landed: the committed imports (a run the branch moved under records "superseded").
+    const created = imports
+      .filter((i) => i.status === "committed")
+      .reduce((sum, i) => sum + i.resourcesCreated, 0);
     expect(created).toBe(10);
     expect(imports.every((i) => i.status !== "pending")).toBe(true);
   });

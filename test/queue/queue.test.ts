@@ -94,6 +94,39 @@ describe.each(queueBackends)("job queue on $name", (backend) => {
   );
 
   it(
+    "a waiting job that takes in newer pushes keeps the first push's before and every changed path",
+    SLOW,
+    async () => {
+      const database = await open();
+      const enqueuer = await openJobEnqueuer({
+        connectionString: database.connectionString,
+        workerSchema: database.workerSchema,
+        log: recordingLogger(),
+      });
+      const first = { ...push(12, "main", 1), beforeSha: "a".repeat(40), changedPaths: ["x/raw/1.yaml"] };
+      const second = {
+        ...push(12, "main", 2),
+        beforeSha: push(12, "main", 1).headSha,
+        changedPaths: ["x/raw/2.yaml"],
+      };
+      // A sweep's job for the same branch adds nothing to a waiting push.
+      const sweep: IngestJob = { ...push(12, "main", 3), trigger: "reconcile" };
+      delete sweep.headSha;
+      for (const job of [first, second, sweep]) await enqueuer.enqueueIngest(job);
+      await enqueuer.close();
+
+      const runs: IngestJob[] = [];
+      await start(database, database, {
+        handlers: { ingest: async (job) => void runs.push(job), backfill: noBackfill },
+      });
+      await waitFor("the branch ingested", () => runs.length === 1);
+      expect(runs).toEqual([
+        { ...push(12, "main", 2), beforeSha: "a".repeat(40), changedPaths: ["x/raw/1.yaml", "x/raw/2.yaml"] },
+      ]);
+    },
+  );
+
+  it(
     "runs one job per repository at a time across two instances, different repositories in parallel",
     SLOW,
     async () => {

@@ -20,6 +20,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** Sends a signal (SIGKILL: no shutdown at all) and resolves once the process is gone. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** The exit code once the process has exited (null while it runs or when a signal ended it). */
+  exitCode(): number | null;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function startServerProcess(
       child.once("exit", () => resolve());
       child.kill(signal);
     });
-  return { url, output: () => output, stop, kill };
+  return { url, output: () => output, stop, kill, exitCode: () => child.exitCode };
 }
 
 async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
