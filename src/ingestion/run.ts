@@ -137,6 +137,17 @@ async function attemptIngestion(
     log.info({ head, branch: request.branch }, "no fabric root in this tree: nothing to do, no check run");
     return { status: "no-roots" };
   }
+  // Work the app found by itself (not a push nor a re-run) says nothing when nothing waits in raw/:
+  // no record, no check run on a head that may be the app's own commit.
+  const selfFound =
+    request.trigger === "backfill" || request.trigger === "reconcile" || request.trigger === "retry";
+  if (selfFound && discovered.every((root) => root.rawPaths.length === 0)) {
+    log.info(
+      { head, branch: request.branch, trigger: request.trigger },
+      "raw/ is empty: nothing to do, no check run",
+    );
+    return { status: "nothing-to-do" };
+  }
   const begun = await recorder.begin({
     repository: request.repository,
     branch: request.branch,

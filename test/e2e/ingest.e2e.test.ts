@@ -187,6 +187,8 @@ describe("a push into raw/", () => {
     expect(await h.head()).toBe(pushed.after);
     expect(check?.conclusion).toBe("failure");
     expect(check?.output.summary).toContain("Nothing was committed");
+    // The queue tries again by itself after the wait GitHub asked for (none given: 60 s).
+    expect(check?.output.summary).toContain("The app tries again by itself in about 60 s");
     const [imported] = await listImports(h.app.database.db, { repo: REPO_ID });
     expect(imported?.status).toBe("failed");
 
