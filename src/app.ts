@@ -11,7 +11,7 @@ import type { ImportRecorder, RepositoryInfo } from "./ingestion/recorder.js";
 import { ingestBranches, loadRepositoryConfig } from "./ingestion/repository-config.js";
 import { reportNotQueued } from "./ingestion/run.js";
 import { settleAllPending } from "./ingestion/settle.js";
-import { type IngestJob, MAX_CHANGED_PATHS } from "./queue/jobs.js";
+import { MAX_CHANGED_PATHS } from "./queue/jobs.js";
 import type { JobEnqueuer } from "./queue/queue.js";
 import { SOURCE_TRAILER } from "./report/commit-message.js";
 
@@ -43,14 +43,11 @@ export function gitopsIngest(options: AppOptions) {
       });
       return identity;
     };
+    // Asked now, in the background, so the first push is not answered a GitHub round trip late.
+    if (jobs) ownApp().catch(() => {});
 
     /** Queues the branch's run, or (no queue) runs it now with the webhook's token. */
-    const ingest = async (
-      context: Context,
-      log: Context["log"],
-      run: BranchRun,
-      extra: Partial<IngestJob>,
-    ) => {
+    const ingest = async (context: Context, log: Context["log"], run: BranchRun) => {
       const deps = {
         octokit: context.octokit as Octokit,
         recorder,
@@ -70,7 +67,8 @@ export function gitopsIngest(options: AppOptions) {
             ...(run.repository.nodeId ? { nodeId: run.repository.nodeId } : {}),
             ...(run.headSha ? { headSha: run.headSha } : {}),
             ...(run.checkRunId !== undefined ? { checkRunId: run.checkRunId } : {}),
-            ...extra,
+            ...(run.beforeSha ? { beforeSha: run.beforeSha } : {}),
+            ...(run.changedPaths ? { changedPaths: [...run.changedPaths] } : {}),
           })
           .catch(async (error: unknown) => {
             log.error({ err: error }, "could not queue the ingestion: the database is unavailable");
@@ -123,10 +121,7 @@ export function gitopsIngest(options: AppOptions) {
         deliveryId: context.id,
         ...(changedPaths ? { changedPaths } : {}),
       };
-      await ingest(context, log, run, {
-        beforeSha: payload.before,
-        ...(changedPaths ? { changedPaths } : {}),
-      });
+      await ingest(context, log, run);
     });
 
     /**
@@ -142,19 +137,14 @@ export function gitopsIngest(options: AppOptions) {
       const repository = repositoryInfo(payload.repository, payload.installation?.id);
       const branch = asked.headBranch ?? repository.defaultBranch;
       const log = context.log.child({ delivery: context.id, repo: repository.fullName, branch });
-      await ingest(
-        context,
-        log,
-        {
-          repository,
-          branch,
-          headSha: asked.headSha,
-          ...(asked.checkRunId !== undefined ? { checkRunId: asked.checkRunId } : {}),
-          trigger: "rerun",
-          deliveryId: context.id,
-        },
-        {},
-      );
+      await ingest(context, log, {
+        repository,
+        branch,
+        headSha: asked.headSha,
+        ...(asked.checkRunId !== undefined ? { checkRunId: asked.checkRunId } : {}),
+        trigger: "rerun",
+        deliveryId: context.id,
+      });
     };
 
     // Apps with checks:write receive every app's check events (GitHub Actions' too): only ours count.

@@ -176,7 +176,11 @@ function waitingPayload(utils: WorkerUtils, workerSchema: string) {
     });
 }
 
-function enqueuer(addJob: AddJob, waiting: (key: string) => Promise<IngestJob | undefined>): JobEnqueuer {
+function enqueuer(
+  addJob: AddJob,
+  waiting: (key: string) => Promise<IngestJob | undefined>,
+  added: () => void = () => {},
+): JobEnqueuer {
   const add = async (task: TaskName, payload: IngestJob | BackfillJob, key: string): Promise<EnqueuedJob> => {
     const job = await addJob(task, payload, {
       queueName: repositoryQueue(payload.repositoryId),
@@ -186,6 +190,7 @@ function enqueuer(addJob: AddJob, waiting: (key: string) => Promise<IngestJob | 
       jobKeyMode: "preserve_run_at",
       maxAttempts: MAX_ATTEMPTS,
     });
+    added();
     // revision counts the times a waiting job was replaced under its key.
     return { jobId: job.id, coalesced: job.revision > 0 };
   };
@@ -442,7 +447,8 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   if (reconcile) await scheduleReconcile(utils.addJob, new Date(), "preserve_run_at");
 
   return {
-    ...enqueuer(utils.addJob, waitingPayload(utils, workerSchema)),
+    // Our own workers look at once: the embedded server delivers no NOTIFY, so they would wait for a poll.
+    ...enqueuer(utils.addJob, waitingPayload(utils, workerSchema), () => workerPool?.nudge(1)),
     busyJobs: () =>
       utils.withPgClient(async (client) => {
         const { rows } = await client.query<{ n: string }>(

@@ -106,4 +106,36 @@ describe.each(backends)("repository lock on $name", (backend) => {
       await peer.close();
     }
   });
+
+  it.runIf(backend.name === "postgres")(
+    "holds the locks of many repositories on a bounded pool of connections, and the others wait for one",
+    async () => {
+      const { randomBytes } = await import("node:crypto");
+      const { openDatabase } = await import("../../src/db/connect.js");
+      const { sql } = await import("kysely");
+      const tag = `gitops-lock-${randomBytes(4).toString("hex")}`;
+      const url = new URL(process.env.DATABASE_URL ?? "");
+      url.searchParams.set("application_name", tag);
+      const bounded = await openDatabase({ databaseUrl: url.toString(), lockConnections: 2 });
+      try {
+        const g = gate();
+        const held = [freshId(), freshId()].map((repo) => withRepositoryLock(bounded.db, repo, () => g.opened));
+        await sleep(200);
+        // A third repository finds both lock connections busy: it waits, and gives up at its timeout.
+        await expect(
+          withRepositoryLock(bounded.db, freshId(), async () => "ran", { timeoutMs: 300 }),
+        ).rejects.toBeInstanceOf(RepositoryLockTimeoutError);
+        const waiting = withRepositoryLock(bounded.db, freshId(), async () => "ran", { timeoutMs: 5_000 });
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity where application_name = ${tag}`.execute(t.db);
+        // The two lock connections, plus the query pool's (one, for this very count's peer queries at most).
+        expect(rows[0]?.n).toBeLessThanOrEqual(3);
+        g.open();
+        await Promise.all(held);
+        expect(await waiting).toBe("ran");
+      } finally {
+        await bounded.close();
+      }
+    },
+  );
 });
