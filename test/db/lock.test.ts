@@ -119,7 +119,9 @@ describe.each(backends)("repository lock on $name", (backend) => {
       const bounded = await openDatabase({ databaseUrl: url.toString(), lockConnections: 2 });
       try {
         const g = gate();
-        const held = [freshId(), freshId()].map((repo) => withRepositoryLock(bounded.db, repo, () => g.opened));
+        const held = [freshId(), freshId()].map((repo) =>
+          withRepositoryLock(bounded.db, repo, () => g.opened),
+        );
         await sleep(200);
         // A third repository finds both lock connections busy: it waits, and gives up at its timeout.
         await expect(

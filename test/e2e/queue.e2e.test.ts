@@ -52,14 +52,6 @@ const postgres: Backend = {
   name: "Postgres",
   async database() {
     const schema = await freshPostgresSchema(DATABASE_URL ?? "", cleanups);
-    // The queue's own schema (<schema>_jobs) is dropped with the app's.
-    cleanups.push(async () => {
-      const { default: pg } = await import("pg");
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}_jobs" cascade`);
-      await client.end();
-    });
     return { databaseUrl: DATABASE_URL, env: { DATABASE_SCHEMA: schema } };
   },
 };

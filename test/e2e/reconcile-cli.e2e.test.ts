@@ -45,11 +45,6 @@ const locations: { name: string; make(): Promise<Location> }[] = [
           name: "Postgres",
           async make() {
             const schema = await freshPostgresSchema(DATABASE_URL, cleanups);
-            cleanups.push(async () => {
-              const db = await openDatabase({ databaseUrl: DATABASE_URL });
-              await db.db.schema.dropSchema(`${schema}_jobs`).ifExists().cascade().execute();
-              await db.close();
-            });
             return {
               env: { DATABASE_URL, DATABASE_SCHEMA: schema },
               open: () => openDatabase({ databaseUrl: DATABASE_URL, schema }),
