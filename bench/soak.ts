@@ -14,7 +14,7 @@
  * pushed commit of the same repository (pushes that arrive while a job waits are merged into one
  * run, whose check run is on the head it ingested, and that head contains the earlier pushes).
  *
- *   DATABASE_URL=postgres://… npm run soak [-- --repos 20 --pushes 10 --seed 1 --reconcile 30]
+ *   DATABASE_URL=postgres://… npm run soak [-- --repos 20 --pushes 10 --pause 500 --seed 1 --reconcile 30]
  */
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -41,6 +41,8 @@ const PUSHES = arg("pushes", 10);
 const SEED = arg("seed", Date.now() % 100_000);
 /** RECONCILE_INTERVAL of the instances (0: no sweep). */
 const RECONCILE = arg("reconcile", 30);
+/** Longest random pause between two pushes of one repository, in ms (the shortest is 50). */
+const PAUSE_MS = arg("pause", 500);
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const DEADLINE_MS = 600_000;
 
@@ -139,7 +141,7 @@ async function pushAll(repository: Repository, r: number, apps: ServerProcess[],
     );
     if (statuses.some((s) => s !== 200))
       fail(`${gh.repo} push ${p}: webhook answered ${statuses.join(", ")}`);
-    await sleep(50 + rand() * 450);
+    await sleep(50 + rand() * Math.max(0, PAUSE_MS - 50));
   }
 }
 
@@ -297,9 +299,20 @@ async function main() {
       ingestionCommits += verified.ingestionCommits;
       superseded += verified.superseded;
     }
-    const statuses = await sql<{ status: string; n: string }>(
-      `select status, count(*) as n from "${schema}".imports group by status order by status`,
+    // How long each import ran (its check run's life, roughly), by how it ended.
+    const statuses = await sql<{ status: string; n: string; median: number; max: number }>(
+      `select status, count(*) as n,
+         round(1000 * percentile_cont(0.5) within group (order by extract(epoch from ended_at - started_at))) as median,
+         round(1000 * max(extract(epoch from ended_at - started_at))) as max
+       from "${schema}".imports group by status order by status`,
     );
+    const warnings: Record<string, number> = {};
+    for (const app of apps)
+      for (const line of app.output().split("\n"))
+        if (/"level":40/.test(line)) {
+          const msg = (/"msg":"([^"]*)"/.exec(line)?.[1] ?? "?").slice(0, 80);
+          warnings[msg] = (warnings[msg] ?? 0) + 1;
+        }
     for (const app of apps)
       for (const line of errorLines(app).slice(0, 5)) fail(`instance logged an error: ${line.slice(0, 400)}`);
     await Promise.all(apps.map((app) => app.stop()));
@@ -315,6 +328,7 @@ async function main() {
       repositories: REPOS,
       instances: apps.length,
       reconcileIntervalSeconds: RECONCILE,
+      pauseMs: [50, PAUSE_MS],
       pushes: pushes.length,
       duplicateDeliveries: pushes.filter((p) => p.duplicate).length,
       files,
@@ -335,7 +349,13 @@ async function main() {
       },
       ingestionCommits,
       supersededChecks: superseded,
-      imports: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])),
+      imports: Object.fromEntries(
+        statuses.map((s) => [
+          s.status,
+          { count: Number(s.n), medianMs: Number(s.median), maxMs: Number(s.max) },
+        ]),
+      ),
+      instanceWarnings: warnings,
       githubRequests: requests,
       failures,
     };
@@ -347,6 +367,7 @@ async function main() {
         `push → completed check: median ${results.latencyMs.median} ms, p90 ${results.latencyMs.p90} ms, slowest ${results.latencyMs.max} ms (${results.slowestPush.repository} push ${results.slowestPush.push})`,
         `ingestion commits ${ingestionCommits}, superseded check runs ${superseded}, imports ${JSON.stringify(results.imports)}`,
         `GitHub requests ${requests}`,
+        `instance warnings ${JSON.stringify(warnings)}`,
         failures.length === 0 ? "all checks passed" : `${failures.length} checks FAILED`,
       ].join("\n"),
     );
