@@ -306,6 +306,25 @@ async function main() {
          round(1000 * max(extract(epoch from ended_at - started_at))) as max
        from "${schema}".imports group by status order by status`,
     );
+    const pushes = repositories.flatMap((r) => r.pushes);
+    const slowest = pushes.reduce((a, b) => ((b.latencyMs ?? Infinity) > (a.latencyMs ?? Infinity) ? b : a));
+    // What kept the slowest push waiting: every import of its repository, in order.
+    const slowRepo = repositories[slowest.repo - 1] as Repository;
+    const pushOf = new Map(slowRepo.pushes.map((p) => [p.sha, p]));
+    const timeline = (
+      await sql<{ source_commit: string; status: string; trigger: string; started: number; ended: number }>(
+        `select source_commit, status, trigger,
+           round(1000 * extract(epoch from started_at)) as started, round(1000 * extract(epoch from ended_at)) as ended
+         from "${schema}".imports where repository_id = $1 order by started_at`,
+        [slowRepo.githubId],
+      )
+    ).map((i) => ({
+      push: pushOf.get(i.source_commit)?.index ?? i.source_commit.slice(0, 8),
+      status: i.status,
+      trigger: i.trigger,
+      startedMs: Number(i.started) - started,
+      endedMs: Number(i.ended) - started,
+    }));
     const warnings: Record<string, number> = {};
     for (const app of apps)
       for (const line of app.output().split("\n"))
@@ -317,10 +336,8 @@ async function main() {
       for (const line of errorLines(app).slice(0, 5)) fail(`instance logged an error: ${line.slice(0, 400)}`);
     await Promise.all(apps.map((app) => app.stop()));
 
-    const pushes = repositories.flatMap((r) => r.pushes);
     const files = pushes.reduce((n, p) => n + p.files, 0);
     const latencies = pushes.map((p) => p.latencyMs ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
-    const slowest = pushes.reduce((a, b) => ((b.latencyMs ?? Infinity) > (a.latencyMs ?? Infinity) ? b : a));
     const requests = repositories.reduce((n, r) => n + r.gh.requests.length, 0);
     const results = {
       date: new Date().toISOString(),
@@ -346,6 +363,13 @@ async function main() {
         push: slowest.index,
         commit: slowest.sha,
         ms: Math.round(slowest.latencyMs ?? -1),
+        // Its repository's pushes and imports, in ms since the first push of the soak.
+        repositoryPushes: slowRepo.pushes.map((p) => ({
+          push: p.index,
+          atMs: p.at - started,
+          latencyMs: p.latencyMs,
+        })),
+        repositoryImports: timeline,
       },
       ingestionCommits,
       supersededChecks: superseded,
