@@ -345,7 +345,7 @@ async function main() {
       repositories: REPOS,
       instances: apps.length,
       reconcileIntervalSeconds: RECONCILE,
-      pauseMs: [50, PAUSE_MS],
+      pauseMs: { min: 50, max: PAUSE_MS },
       pushes: pushes.length,
       duplicateDeliveries: pushes.filter((p) => p.duplicate).length,
       files,
