@@ -18,6 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { SOURCE_TRAILER } from "../src/report/commit-message.js";
@@ -335,6 +336,11 @@ async function main() {
     for (const app of apps)
       for (const line of errorLines(app).slice(0, 5)) fail(`instance logged an error: ${line.slice(0, 400)}`);
     await Promise.all(apps.map((app) => app.stop()));
+    const logs = apps.map((app, i) => {
+      const file = join(tmpdir(), `${schema}-instance-${i + 1}.log`);
+      writeFileSync(file, app.output());
+      return file;
+    });
 
     const files = pushes.reduce((n, p) => n + p.files, 0);
     const latencies = pushes.map((p) => p.latencyMs ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
@@ -392,6 +398,7 @@ async function main() {
         `ingestion commits ${ingestionCommits}, superseded check runs ${superseded}, imports ${JSON.stringify(results.imports)}`,
         `GitHub requests ${requests}`,
         `instance warnings ${JSON.stringify(warnings)}`,
+        `instance logs ${logs.join(" ")}`,
         failures.length === 0 ? "all checks passed" : `${failures.length} checks FAILED`,
       ].join("\n"),
     );
