@@ -394,8 +394,17 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   let restarting: Promise<void> | undefined;
   const restartRunner = (reason: unknown) => {
     if (stopping || restarting) return;
-    log.error({ err: reason }, "restarting the queue workers after a database failure");
     restarting = (async () => {
+      const notice = migrationNotice;
+      migrationNotice = undefined;
+      if (notice && (await schemaRevision().catch(() => undefined)) === revision) {
+        // Not our schema: nothing is unsafe, and the process has no reason to exit with 57.
+        process.exitCode = notice.exitCode;
+        log.info(
+          { workerSchema },
+          "another graphile-worker schema in this database was migrated (its notice reaches every schema): restarting the queue workers",
+        );
+      } else log.error({ err: reason }, "restarting the queue workers after a database failure");
       const old = runner;
       const oldPool = workerPool;
       await Promise.race([old.stop().catch(() => {}), sleep(shutdownTimeoutMs)]);
@@ -422,6 +431,25 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
     };
     current.promise.then(() => ended(new Error("the worker pool stopped")), ended);
   };
+  /**
+   * graphile-worker stops its pool (and sets exit code 57) on a breaking-migration notice, but the
+   * notice goes to every listener in the database whatever schema migrated: another deployment's
+   * first start (its own DATABASE_SCHEMA) stops our workers too. Remembered so the restart can tell.
+   */
+  let migrationNotice: { exitCode: typeof process.exitCode } | undefined;
+  events.on("pool:listen:notification", ({ message }) => {
+    // Emitted before graphile-worker acts on the notice: the exit code is still the process's own.
+    if (message.channel === "worker:migrate") migrationNotice ??= { exitCode: process.exitCode };
+  });
+  /** Our schema's latest graphile-worker migration: unchanged means the notice was another schema's. */
+  const schemaRevision = () =>
+    utils.withPgClient(async (client) => {
+      const { rows } = await client.query<{ id: number | null }>(
+        `select max(id) as id from "${workerSchema}".migrations`,
+      );
+      return rows[0]?.id ?? null;
+    });
+  let revision: number | null = null;
   // Set when a worker failed to reach the database; the next heartbeat that does reach it restarts them.
   let databaseTrouble: unknown;
   events.on("worker:getJob:error", ({ error }) => {
@@ -431,6 +459,7 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
   let runner: Runner;
   try {
     await utils.migrate();
+    revision = await schemaRevision();
     // Recorded before any job is taken, so no other instance sees our jobs as orphans.
     await heartbeat(db, instanceId, lockIds);
     runner = await run(runOptions);

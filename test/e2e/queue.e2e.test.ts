@@ -291,6 +291,7 @@ describe.runIf(DATABASE_URL)("two instances on one Postgres", { timeout: 300_000
     const two = await harness({ ...database, gh: one.gh });
     const gh = one.gh;
     for (let i = 1; i <= 10; i++) {
+      // The repository is empty before the first push.
       const before = i === 1 ? "0".repeat(40) : (await gitIn(gh, "rev-parse", "main")).trim();
       const file = { [`${RAW}/vpc-${i}.yaml`]: vpcYaml(`vpc-${i}`, i, 1000 + i) };
       const after = await pushFiles(gh, "main", file, `push ${i}`);

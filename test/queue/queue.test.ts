@@ -168,6 +168,34 @@ describe.each(queueBackends)("job queue on $name", (backend) => {
     },
   );
 
+  it.runIf(backend.name === "postgres")(
+    "keeps its workers, and says nothing of a database failure, when another deployment's schema in the same database is migrated",
+    SLOW,
+    async () => {
+      const database = await open();
+      const log = recordingLogger();
+      const ran: number[] = [];
+      const queue = await start(database, database, {
+        log,
+        handlers: { ingest: async (job) => void ran.push(job.repositoryId), backfill: noBackfill },
+      });
+      const exitCode = process.exitCode;
+      cleanups.push(async () => {
+        process.exitCode = exitCode;
+      });
+      // A second deployment (its own DATABASE_SCHEMA) starts for the first time: graphile-worker
+      // installs its schema, breaking migrations included, and notifies every listener in the database.
+      const other = await open();
+      await start(other, other, {});
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await queue.enqueueIngest(push(41, "main", 1));
+      await waitFor("the job run", () => ran.length === 1);
+      expect(log.lines.filter((l) => l.level === "error").map((l) => l.msg)).toEqual([]);
+      // graphile-worker sets exit code 57 when it stops a pool for a breaking migration.
+      expect(process.exitCode).toBe(exitCode);
+    },
+  );
+
   it(
     "puts a job back until the time GitHub asked for, without holding other repositories up",
     SLOW,

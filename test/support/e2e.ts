@@ -253,13 +253,17 @@ export function twoDocumentFiles(n: number, raw = "gitops/hedgehog/fabric-1/raw"
   return files;
 }
 
-/** A push webhook payload as GitHub sends it for a push of `files` to the stand-in's repository. */
+/**
+ * A push webhook payload as GitHub sends it for a push of `files` to the stand-in's repository: its
+ * owner, name, node id and installation id. The repository id is REPO_ID unless given (the tests'
+ * database queries use it).
+ */
 export function pushPayloadFor(
   gh: Standin,
   before: string,
   after: string,
   files: string[],
-  opts: { branch?: string; sender?: string; message?: string } = {},
+  opts: { branch?: string; sender?: string; message?: string; repositoryId?: number } = {},
 ): unknown {
   return {
     ref: `refs/heads/${opts.branch ?? "main"}`,
@@ -269,15 +273,15 @@ export function pushPayloadFor(
     deleted: after === "0".repeat(40),
     forced: false,
     repository: {
-      id: REPO_ID,
+      id: opts.repositoryId ?? REPO_ID,
       node_id: gh.repoNodeId,
-      name: REPO,
-      full_name: `${OWNER}/${REPO}`,
+      name: gh.repo,
+      full_name: `${gh.owner}/${gh.repo}`,
       private: false,
-      owner: { login: OWNER, id: 1, type: "Organization" },
-      default_branch: "main",
+      owner: { login: gh.owner, id: 1, type: "Organization" },
+      default_branch: gh.defaultBranch,
     },
-    installation: { id: INSTALLATION_ID, node_id: "I_1" },
+    installation: { id: gh.installationId, node_id: `I_${gh.installationId}` },
     sender: { login: opts.sender ?? "alice", id: 7, type: opts.sender?.endsWith("[bot]") ? "Bot" : "User" },
     pusher: { name: opts.sender ?? "alice", email: "alice@example.com" },
     commits: [

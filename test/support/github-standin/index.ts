@@ -28,6 +28,7 @@ import { ZERO_SHA } from "./git.js";
 import { internals } from "./server.js";
 import type { Standin } from "./types.js";
 
+export { type StandinRouter, startRouter } from "./router.js";
 export { startStandin } from "./server.js";
 export type {
   Annotation,
