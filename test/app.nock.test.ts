@@ -378,7 +378,7 @@ describe("a push with files in raw/", () => {
 });
 
 describe("the branch moves during ingestion", () => {
-  it("on a 422 from the ref update, supersedes the run and ingests again on the new head", async () => {
+  it("on a 422 from the ref update, puts the same commit on top of a new head that changed nothing it depends on", async () => {
     const head = sha("race-head-1");
     const newHead = sha("race-head-2");
     const a = vpcYaml("vpc-a", 1, 1001);
@@ -388,10 +388,57 @@ describe("the branch moves during ingestion", () => {
     github.appInfo().token().noConfig();
     github.commit(head, files);
     github.createCheck(31).graphql().createTrees(tree1).createCommit(commit1);
-    github.updateRef("main", "stale").updateCheck(31);
-    // Someone pushed a README change meanwhile: same raw file, new head.
+    github.updateRef("main", "stale");
+    // Someone pushed a README change meanwhile: the raw file, managed/ and the configuration are as read.
     github.getRef("main", newHead);
     const baseTree2 = github.commit(newHead, { ...files, "README.md": "# moved\n" });
+    github.createTrees(tree2).createCommit(commit2).updateRef("main").updateCheck(31);
+
+    await deliver(probot, "push", pushPayload({ repoId, after: head, added: [`${RAW}/a.yaml`] }));
+
+    // Each compare-and-swap demands the head it builds on: the stale one is refused, nothing forced.
+    expect(casUpdates()).toEqual([cas(head, commit1), cas(newHead, commit2)]);
+    const commits = github.bodies<CreateCommitBody>("POST", COMMITS);
+    expect(commits.map((c) => c.parents)).toEqual([[head], [newHead]]);
+    expect(commits.map((c) => c.tree)).toEqual([tree1, tree2]);
+    // The same ingestion of the pushed commit, re-parented: its trailer and archive folder name the push.
+    expect(commits.map((c) => lastLine(c.message))).toEqual([
+      `Gitops-Ingest-Source: ${head}`,
+      `Gitops-Ingest-Source: ${head}`,
+    ]);
+    const trees = github.bodies<CreateTreeBody>("POST", TREES);
+    expect(trees[1]?.base_tree).toBe(baseTree2);
+    expect(trees[1]?.tree).toEqual(trees[0]?.tree);
+    expect(trees[1]?.tree.find((e) => e.sha === blobSha(a))?.path).toBe(archived(head, "a.yaml"));
+
+    // One check run, on the pushed commit, completed as a success.
+    expect(github.bodies("POST", CHECK_RUNS).map((b) => b.head_sha)).toEqual([head]);
+    const [done] = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/31`);
+    expect(done).toMatchObject({
+      conclusion: "success",
+      output: { title: "Ingested 1 resource from 1 file" },
+    });
+    expect((await imports()).map((r) => [r.sourceCommit, r.trigger, r.status, r.ingestionCommit])).toEqual([
+      [head, "push", "committed", commit2],
+    ]);
+    expectEveryMockUsedAndNothingElse();
+  });
+
+  it("on a 422 from the ref update, supersedes the run and ingests again on a new head that changed a file it archives", async () => {
+    const head = sha("race-head-1");
+    const newHead = sha("race-head-2");
+    const a = vpcYaml("vpc-a", 1, 1001);
+    const edited = vpcYaml("vpc-a", 1, 1011);
+    const files: Files = { [`${RAW}/a.yaml`]: a };
+    const [tree1, tree2] = [sha("race-tree-1"), sha("race-tree-2")];
+    const [commit1, commit2] = [sha("race-commit-1"), sha("race-commit-2")];
+    github.appInfo().token().noConfig();
+    github.commit(head, files);
+    github.createCheck(31).graphql().createTrees(tree1).createCommit(commit1);
+    github.updateRef("main", "stale").updateCheck(31);
+    // Someone edited the raw file meanwhile: the plan no longer holds. The new head is read once.
+    github.getRef("main", newHead);
+    const baseTree2 = github.commit(newHead, { [`${RAW}/a.yaml`]: edited });
     github
       .createCheck(32)
       .graphql()
@@ -402,15 +449,13 @@ describe("the branch moves during ingestion", () => {
 
     await deliver(probot, "push", pushPayload({ repoId, after: head, added: [`${RAW}/a.yaml`] }));
 
-    // Each compare-and-swap demands the head that run read; the first is refused as stale.
     expect(casUpdates()).toEqual([cas(head, commit1), cas(newHead, commit2)]);
     const commits = github.bodies<CreateCommitBody>("POST", COMMITS);
     expect(commits.map((c) => c.parents)).toEqual([[head], [newHead]]);
-    expect(commits.map((c) => c.tree)).toEqual([tree1, tree2]);
     expect(lastLine(commits[1]?.message ?? "")).toBe(`Gitops-Ingest-Source: ${newHead}`);
     const secondTree = github.bodies<CreateTreeBody>("POST", TREES)[1];
     expect(secondTree?.base_tree).toBe(baseTree2);
-    expect(secondTree?.tree.find((e) => e.sha === blobSha(a))?.path).toBe(archived(newHead, "a.yaml"));
+    expect(secondTree?.tree.find((e) => e.sha === blobSha(edited))?.path).toBe(archived(newHead, "a.yaml"));
 
     expect(github.bodies("POST", CHECK_RUNS).map((b) => b.head_sha)).toEqual([head, newHead]);
     const [superseded] = github.bodies<CheckUpdateBody>("PATCH", `${CHECK_RUNS}/31`);

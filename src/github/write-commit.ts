@@ -7,7 +7,9 @@
  * force-pushes the branch back (to take out a secret, say) just before our update, our commit,
  * whose parent is the rewound commit, is still a fast-forward and would bring it back.
  */
+
 import type { Plan } from "../pipeline/types.js";
+import type { CommitTree } from "./tree.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 /**
@@ -27,6 +29,8 @@ export class BranchMovedError extends Error {
     branch: string,
     /** Where the branch is now. */
     readonly newHead: string,
+    /** The new head's tree, when it was read already (the next attempt starts from it). */
+    readonly newTree?: CommitTree,
   ) {
     super(`branch ${branch} moved while ingesting`);
     this.name = "BranchMovedError";

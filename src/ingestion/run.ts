@@ -20,6 +20,7 @@ import { totals } from "../report/totals.js";
 import { updatedPaths, updatedResources } from "../report/updated-resources.js";
 import { findIngestionCommit } from "./find-ingestion-commit.js";
 import { handEditReports, managedChanges } from "./hand-edits.js";
+import { planHoldsOn } from "./plan-holds.js";
 import { DatabaseError, type ImportRecorder, isRepositoryBusy, type RepositoryInfo } from "./recorder.js";
 import { settleImport } from "./settle.js";
 import { blobsToRead, discoverTree, rawFileOf, treeIngestInput } from "./tree-input.js";
@@ -95,9 +96,10 @@ export async function runIngestion(
     return await deps.recorder.withRepositoryLock(request.repository.githubId, async () => {
       await resolvePending(deps, request.repository);
       let trigger = request.trigger;
+      let headTree: CommitTree | undefined;
       for (let attempt = 1; ; attempt++) {
         try {
-          return await attemptIngestion(deps, { ...request, trigger }, head);
+          return await attemptIngestion(deps, { ...request, trigger }, head, headTree);
         } catch (error) {
           if (!(error instanceof BranchMovedError)) throw error;
           if (attempt >= MAX_ATTEMPTS) {
@@ -109,6 +111,7 @@ export async function runIngestion(
             return { status: "superseded" };
           }
           head = error.newHead;
+          headTree = error.newTree;
           trigger = "race";
           log.info(
             { branch: request.branch, head, attempt },
@@ -127,11 +130,14 @@ async function attemptIngestion(
   deps: IngestionDeps,
   request: IngestionRequest,
   head: string,
+  /** The head's tree when it was read already (the branch moved to it during the previous attempt). */
+  headTree?: CommitTree,
 ): Promise<IngestionOutcome> {
   const { octokit, recorder, log } = deps;
   const repo = repoRef(request.repository);
   const { config } = request.config;
-  const tree = await readCommitTree(octokit, repo, head);
+  const tree = headTree ?? (await readCommitTree(octokit, repo, head));
+  let onTop = 0;
   const discovered = discoverTree(tree, config.roots);
   if (discovered.length === 0) {
     log.info({ head, branch: request.branch }, "no fabric root in this tree: nothing to do, no check run");
@@ -195,32 +201,44 @@ async function attemptIngestion(
       );
       return { status: t.rejectedFiles > 0 ? "rejected" : "nothing-to-do", checkRunId };
     }
-    let commitSha: string;
-    try {
-      commitSha = await writeCommit(octokit, repo, {
-        branch: request.branch,
-        headSha: head,
-        baseTreeSha: tree.treeSha,
-        plan,
-        message: commitMessage(report),
-        ...(request.repository.nodeId ? { repositoryNodeId: request.repository.nodeId } : {}),
-      });
-    } catch (error) {
-      if (error instanceof BranchMovedError) {
+    let commitSha: string | undefined;
+    // The branch moved at the compare-and-swap: when the newer commits leave everything the plan
+    // depends on alone, the same commit goes on top of them; otherwise the run starts again there.
+    for (let base = { head, tree }; commitSha === undefined; ) {
+      try {
+        commitSha = await writeCommit(octokit, repo, {
+          branch: request.branch,
+          headSha: base.head,
+          baseTreeSha: base.tree.treeSha,
+          plan,
+          message: commitMessage(report),
+          ...(request.repository.nodeId ? { repositoryNodeId: request.repository.nodeId } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof BranchMovedError)) throw error;
+        const moved = await readCommitTree(octokit, repo, error.newHead);
+        if (++onTop < MAX_ATTEMPTS && planHoldsOn(tree, moved, plan, discovered)) {
+          log.info(
+            { head, newHead: error.newHead, branch: request.branch },
+            "the branch moved with changes this run does not touch: committing on top of them",
+          );
+          base = { head: error.newHead, tree: moved };
+          continue;
+        }
         await finish(
           deps,
           check,
           {
             conclusion: "neutral",
             title: "Superseded: the branch moved during ingestion",
-            summary: `\`${request.branch}\` moved while this commit was being ingested: nothing was committed for it, and its files are ingested from the branch's new head.`,
+            summary: `\`${request.branch}\` moved while this commit was being ingested, changing files this run depends on: nothing was committed for it, and its files are ingested from the branch's new head.`,
             annotations: [],
           },
           begun.id,
           () => recorder.superseded(begun.id),
         );
+        throw new BranchMovedError(request.branch, error.newHead, moved);
       }
-      throw error;
     }
     log.info({ head, commitSha, ...t }, "ingestion committed");
     // The commit landed: whatever fails from here on must not report "nothing was committed".

@@ -139,20 +139,66 @@ describe("a push into raw/", () => {
     expect(check?.output.summary).toContain(`${RAW}/bad.yaml`);
   });
 
-  it("starts again on the new head when the branch moves under it (422), never forcing", async () => {
+  it("puts its commit on top of a colleague's push that moved the branch (422), never forcing; that push is ingested by its own run", async () => {
     const other = { [`${RAW}/late.yaml`]: vpcYaml("late-vpc", 7, 1007) };
     let lateSha = "";
+    let lateBefore = "";
     h.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, async () => {
+      lateBefore = await h.head();
       lateSha = await pushFiles(h.gh, "main", other, "a colleague pushes meanwhile");
+    });
+    const pushed = await h.push(sampleInbox());
+    const [first] = await h.waitForChecks(pushed.after);
+    expect(first).toMatchObject({
+      conclusion: "success",
+      output: { title: "Ingested 48 resources from 3 files" },
+    });
+    // The ingestion of the push sits on the colleague's commit, whose file still waits in raw/.
+    const ingestion = await h.head();
+    expect(await gitIn(h.gh, "rev-parse", `${ingestion}^`)).toBe(lateSha);
+    expect(await lsTree(ingestion, RAW)).toEqual([`${RAW}/.gitkeep`, `${RAW}/late.yaml`]);
+
+    // The colleague's push brings its own webhook. Its commit is behind the branch now (the app's
+    // commit sits on it), so its run starts again on the branch head and ingests the late file there.
+    await h.deliver("push", h.pushPayload(lateBefore, lateSha, Object.keys(other)));
+    const [second] = await h.waitForChecks(lateSha);
+    expect(second?.output.title).toBe("Superseded: the branch moved during ingestion");
+    const [late] = await h.waitForChecks(ingestion);
+    expect(late).toMatchObject({
+      conclusion: "success",
+      output: { title: "Ingested 1 resource from 1 file" },
+    });
+    const head = await h.head();
+    expect(await gitIn(h.gh, "rev-parse", `${head}^`)).toBe(ingestion);
+    expect(await lsTree(head, `${FABRIC_ROOT}/managed`)).toHaveLength(49);
+    expect(await lsTree(head, RAW)).toEqual([`${RAW}/.gitkeep`]);
+    // Each compare-and-swap demands the head it builds on: the stale ones were refused, nothing forced.
+    expect(h.refUpdates().map((u) => [u.beforeOid, u.force])).toEqual([
+      [pushed.after, false],
+      [lateSha, false],
+      [lateSha, false],
+      [ingestion, false],
+    ]);
+    await gitIn(h.gh, "fsck", "--strict");
+  });
+
+  it("starts again on the new head when a colleague's push changed a file the run archives (422), never forcing", async () => {
+    const changed = { [`${RAW}/test-vpc-2.yaml`]: vpcYaml("test-vpc-2", 2, 1012) };
+    let lateSha = "";
+    h.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, async () => {
+      lateSha = await pushFiles(h.gh, "main", changed, "a colleague edits a file meanwhile");
     });
     const pushed = await h.push(sampleInbox());
     await h.waitForChecks(pushed.after);
     await h.waitForChecks(lateSha);
     const head = await h.head();
     expect(await gitIn(h.gh, "rev-parse", `${head}^`)).toBe(lateSha);
-    expect(await lsTree(head, `${FABRIC_ROOT}/managed`)).toHaveLength(49);
+    expect(await lsTree(head, `${FABRIC_ROOT}/managed`)).toHaveLength(48);
     expect(await lsTree(head, RAW)).toEqual([`${RAW}/.gitkeep`]);
-    // Each compare-and-swap demands the head its run read: the first (stale) was refused, nothing forced.
+    // The colleague's version of the file is the one ingested.
+    expect(await gitIn(h.gh, "show", `${head}:${FABRIC_ROOT}/managed/vpcs/test-vpc-2.yaml`)).toContain(
+      "vlan: 1012",
+    );
     expect(h.refUpdates().map((u) => [u.beforeOid, u.force])).toEqual([
       [pushed.after, false],
       [lateSha, false],
