@@ -27,13 +27,21 @@ const planned = tree({
 });
 
 describe("planHoldsOn", () => {
-  it("holds when the newer commits only added files the plan does not look at", () => {
+  it("holds when the newer commits only touched files the plan does not look at", () => {
     const moved = tree({
       ...Object.fromEntries(planned.files.map((f) => [f.path, f.sha])),
       "README.md": "4".repeat(40),
-      [`${ROOT}/raw/late.yaml`]: "5".repeat(40),
+      "gitops/fabric-2/raw/other.yaml": "5".repeat(40),
     });
     expect(planHoldsOn(planned, moved, plan, discovered)).toBe(true);
+  });
+
+  it("does not hold when a newer push added a file to raw/: the run starts again and ingests it too", () => {
+    const moved = tree({
+      ...Object.fromEntries(planned.files.map((f) => [f.path, f.sha])),
+      [`${ROOT}/raw/late.yaml`]: "5".repeat(40),
+    });
+    expect(planHoldsOn(planned, moved, plan, discovered)).toBe(false);
   });
 
   it("does not hold when a file it archives changed or went away", () => {

@@ -1,12 +1,13 @@
 /**
  * Whether a plan made on one tree still holds on another: the branch moved while the run was
- * writing, and the newer commits may only have added files the plan does not look at (another push
- * into raw/, a README). Then the ingestion commit can sit on the new head as it is, and what the
- * newer commits brought is left for their own run (their push queued one; the sweep finds it else).
+ * writing, by commits that touch nothing the run looked at (a README, CI files). Then the ingestion
+ * commit can sit on the new head as it is, instead of the run starting again there.
  *
- * It holds when, in both trees, every path the plan writes or deletes, everything under each fabric
- * root's managed/ and unmanaged/ (what the plan was checked against), submodules there, and the
- * repository's configuration file are the same (same blob, same mode). Pure: trees in, a yes or no out.
+ * It holds when, in both trees, every path the plan writes or deletes, and everything under each
+ * fabric root's raw/, managed/ and unmanaged/ (what the plan was made from and checked against), and
+ * the repository's configuration file are the same (same blob, same mode). A newer push into raw/
+ * does not hold: starting again on it ingests its files in the same run, with the check on its commit.
+ * Pure: trees in, a yes or no out.
  */
 import { CONFIG_FILE } from "../config.js";
 import type { CommitTree } from "../github/tree.js";
@@ -26,7 +27,9 @@ export function planHoldsOn(
 ): boolean {
   const before = byPath(planned);
   const after = byPath(moved);
-  const watched = discovered.flatMap((root) => [`${root.root}/managed/`, `${root.root}/unmanaged/`]);
+  const watched = discovered.flatMap((root) =>
+    ["raw", "managed", "unmanaged"].map((folder) => `${root.root}/${folder}/`),
+  );
   const paths = new Set<string>([
     ...plan.writes.map((write) => write.path),
     ...plan.deletes,

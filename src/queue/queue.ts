@@ -477,7 +477,13 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
 
   return {
     // Our own workers look at once: the embedded server delivers no NOTIFY, so they would wait for a poll.
-    ...enqueuer(utils.addJob, waitingPayload(utils, workerSchema), () => workerPool?.nudge(1)),
+    ...enqueuer(utils.addJob, waitingPayload(utils, workerSchema), () => {
+      try {
+        workerPool?.nudge(1);
+      } catch {
+        // The pool is being replaced (restartRunner): the new one looks for jobs as it starts.
+      }
+    }),
     busyJobs: () =>
       utils.withPgClient(async (client) => {
         const { rows } = await client.query<{ n: string }>(

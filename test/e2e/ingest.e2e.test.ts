@@ -139,46 +139,57 @@ describe("a push into raw/", () => {
     expect(check?.output.summary).toContain(`${RAW}/bad.yaml`);
   });
 
-  it("puts its commit on top of a colleague's push that moved the branch (422), never forcing; that push is ingested by its own run", async () => {
+  it("starts again on the new head when the branch moves under it (422), never forcing", async () => {
     const other = { [`${RAW}/late.yaml`]: vpcYaml("late-vpc", 7, 1007) };
     let lateSha = "";
-    let lateBefore = "";
     h.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, async () => {
-      lateBefore = await h.head();
       lateSha = await pushFiles(h.gh, "main", other, "a colleague pushes meanwhile");
     });
     const pushed = await h.push(sampleInbox());
-    const [first] = await h.waitForChecks(pushed.after);
-    expect(first).toMatchObject({
-      conclusion: "success",
-      output: { title: "Ingested 48 resources from 3 files" },
-    });
-    // The ingestion of the push sits on the colleague's commit, whose file still waits in raw/.
-    const ingestion = await h.head();
-    expect(await gitIn(h.gh, "rev-parse", `${ingestion}^`)).toBe(lateSha);
-    expect(await lsTree(ingestion, RAW)).toEqual([`${RAW}/.gitkeep`, `${RAW}/late.yaml`]);
-
-    // The colleague's push brings its own webhook. Its commit is behind the branch now (the app's
-    // commit sits on it), so its run starts again on the branch head and ingests the late file there.
-    await h.deliver("push", h.pushPayload(lateBefore, lateSha, Object.keys(other)));
-    const [second] = await h.waitForChecks(lateSha);
-    expect(second?.output.title).toBe("Superseded: the branch moved during ingestion");
-    const [late] = await h.waitForChecks(ingestion);
-    expect(late).toMatchObject({
-      conclusion: "success",
-      output: { title: "Ingested 1 resource from 1 file" },
-    });
+    await h.waitForChecks(pushed.after);
+    await h.waitForChecks(lateSha);
     const head = await h.head();
-    expect(await gitIn(h.gh, "rev-parse", `${head}^`)).toBe(ingestion);
+    expect(await gitIn(h.gh, "rev-parse", `${head}^`)).toBe(lateSha);
     expect(await lsTree(head, `${FABRIC_ROOT}/managed`)).toHaveLength(49);
     expect(await lsTree(head, RAW)).toEqual([`${RAW}/.gitkeep`]);
-    // Each compare-and-swap demands the head it builds on: the stale ones were refused, nothing forced.
+    // Each compare-and-swap demands the head its run read: the first (stale) was refused, nothing forced.
     expect(h.refUpdates().map((u) => [u.beforeOid, u.force])).toEqual([
       [pushed.after, false],
       [lateSha, false],
-      [lateSha, false],
-      [ingestion, false],
     ]);
+    expect(h.checkRunsFor(pushed.after)[0]?.conclusion).toBe("neutral");
+    expect(h.checkRunsFor(lateSha)[0]?.conclusion).toBe("success");
+    await gitIn(h.gh, "fsck", "--strict");
+  });
+
+  it("puts its commit on top of a colleague's unrelated commit that moved the branch (422), never forcing", async () => {
+    let lateSha = "";
+    h.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, async () => {
+      lateSha = await pushFiles(
+        h.gh,
+        "main",
+        { "README.md": "# the fabric\n" },
+        "a colleague edits the README",
+      );
+    });
+    const pushed = await h.push(sampleInbox());
+    const [check] = await h.waitForChecks(pushed.after);
+    expect(check).toMatchObject({
+      conclusion: "success",
+      output: { title: "Ingested 48 resources from 3 files" },
+    });
+    const head = await h.head();
+    expect(await gitIn(h.gh, "rev-parse", `${head}^`)).toBe(lateSha);
+    expect(await gitIn(h.gh, "rev-parse", `${lateSha}^`)).toBe(pushed.after);
+    expect(await lsTree(head, `${FABRIC_ROOT}/managed`)).toHaveLength(48);
+    expect(await lsTree(head, RAW)).toEqual([`${RAW}/.gitkeep`]);
+    expect((await gitIn(h.gh, "show", `${head}:README.md`)).trim()).toBe("# the fabric");
+    // The same commit, re-parented: each compare-and-swap demands the head it builds on, none forced.
+    expect(h.refUpdates().map((u) => [u.beforeOid, u.force])).toEqual([
+      [pushed.after, false],
+      [lateSha, false],
+    ]);
+    expect(h.checkRunsFor(lateSha)).toEqual([]);
     await gitIn(h.gh, "fsck", "--strict");
   });
 
