@@ -1,6 +1,7 @@
 /** Which GitHub failures the queue tries again later, and after how long. */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RETRY_SECONDS, retryAfterSeconds } from "../src/github/transient.js";
+import { backoffSeconds } from "../src/queue/retry-later.js";
 
 /** An error shaped as Octokit's RequestError: status, message, and the response's headers. */
 function answer(status: number, headers: Record<string, string> = {}, message = "failed"): Error {
@@ -46,5 +47,13 @@ describe("retryAfterSeconds", () => {
       retryAfterSeconds(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
     ).toBe(DEFAULT_RETRY_SECONDS);
     expect(retryAfterSeconds(new TypeError("cannot read properties of undefined"))).toBeUndefined();
+  });
+});
+
+describe("backoffSeconds", () => {
+  it("never puts a job back for less than GitHub asked, and doubles its floor with each put-back, up to an hour", () => {
+    expect([0, 1, 2, 3].map((retries) => backoffSeconds(5, retries))).toEqual([15, 30, 60, 120]);
+    expect(backoffSeconds(90, 0)).toBe(90);
+    expect(backoffSeconds(60, 20)).toBe(3_600);
   });
 });

@@ -56,6 +56,8 @@ export interface IngestionDeps {
   checkStartAfterMs?: number;
   /** A queue runs this and tries again by itself after a passing failure: the check says so. */
   retriedBySelf?: boolean;
+  /** The queue's wait before that, given the wait GitHub asked for (it backs off over tries). */
+  retryDelaySeconds?(askedSeconds: number): number;
 }
 
 export type IngestionOutcome =
@@ -264,7 +266,7 @@ async function attemptIngestion(
       };
     }
     log.error({ err: error, head, importId: begun.id }, "ingestion failed");
-    const retry = retryAfterSeconds(error);
+    const retry = retryIn(deps, error);
     const checkRunId = await finish(deps, check, failureResult(error, deps, retry), begun.id, () =>
       recorder.failed(begun.id, errorMessage(error)),
     );
@@ -307,6 +309,12 @@ async function finish(
 }
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Seconds until a passing GitHub failure is tried again: what GitHub asked, or the queue's longer backoff. */
+function retryIn(deps: Pick<IngestionDeps, "retryDelaySeconds">, error: unknown): number | undefined {
+  const asked = retryAfterSeconds(error);
+  return asked === undefined ? undefined : (deps.retryDelaySeconds?.(asked) ?? asked);
+}
 
 /** What a failed run says: nothing was committed, why, and what to do (or what the app will do). */
 function failureResult(
@@ -477,7 +485,7 @@ export async function reportUnreadableConfig(
       "Use **Re-run** or push again once GitHub answers.",
     annotations: [],
   });
-  const retry = retryAfterSeconds(error);
+  const retry = retryIn(deps, error);
   return { status: "failed", checkRunId, ...(retry !== undefined ? { retryAfterSeconds: retry } : {}) };
 }
 
@@ -539,7 +547,7 @@ async function reportFailure(
         ? "database unavailable: nothing committed"
         : "ingestion failed",
   );
-  const retry = busy ? undefined : retryAfterSeconds(error);
+  const retry = busy ? undefined : retryIn(deps, error);
   const retrying = retry !== undefined ? { retryAfterSeconds: retry } : {};
   try {
     const checkRunId = await oneShotCheck(deps, request, head).complete(failureResult(error, deps, retry));

@@ -21,7 +21,7 @@ import { settleAllPending } from "../ingestion/settle.js";
 import type { BackfillJob, IngestJob } from "./jobs.js";
 import type { JobEnqueuer, JobHandlers } from "./queue.js";
 import { type SweepSummary, type SweepTarget, sweepRepositories } from "./reconcile.js";
-import { RetryLaterError } from "./retry-later.js";
+import { backoffSeconds, RetryLaterError } from "./retry-later.js";
 
 export interface WorkerDeps {
   db: Kysely<Database>;
@@ -45,7 +45,11 @@ export function jobHandlers(deps: WorkerDeps): Required<JobHandlers> {
   const { db, log } = deps;
 
   /** GitHub's passing failures come back later; a 404 (repository or branch gone) ends the job. */
-  const guard = async <T>(fields: object, work: () => Promise<T>): Promise<T | undefined> => {
+  const guard = async <T>(
+    fields: object,
+    retries: number,
+    work: () => Promise<T>,
+  ): Promise<T | undefined> => {
     try {
       return await work();
     } catch (error) {
@@ -99,7 +103,8 @@ export function jobHandlers(deps: WorkerDeps): Required<JobHandlers> {
       jobLog.info("installation suspended or removed, or repository removed: nothing done");
       return;
     }
-    const outcome: BranchOutcome | undefined = await guard(fields, async () => {
+    const retries = job.retries ?? 0;
+    const outcome: BranchOutcome | undefined = await guard(fields, retries, async () => {
       const octokit = await deps.octokitFor(job.installationId);
       const repository = await repositoryOf(octokit, job);
       return runBranch(
@@ -108,6 +113,7 @@ export function jobHandlers(deps: WorkerDeps): Required<JobHandlers> {
           recorder: deps.recorder,
           log: jobLog,
           retriedBySelf: true,
+          retryDelaySeconds: (asked) => backoffSeconds(asked, retries),
           onConfig: remember(job.repositoryId),
           ...(deps.checkStartAfterMs !== undefined ? { checkStartAfterMs: deps.checkStartAfterMs } : {}),
         },
@@ -125,7 +131,8 @@ export function jobHandlers(deps: WorkerDeps): Required<JobHandlers> {
     });
     if (!outcome) return;
     jobLog.info({ outcome }, "ingest job done");
-    if (outcome.status === "busy") throw new RetryLaterError(BUSY_RETRY_SECONDS, "the repository is busy");
+    if (outcome.status === "busy")
+      throw new RetryLaterError(backoffSeconds(BUSY_RETRY_SECONDS, retries), "the repository is busy");
     if ("retryAfterSeconds" in outcome && outcome.retryAfterSeconds !== undefined)
       throw new RetryLaterError(outcome.retryAfterSeconds, `GitHub failed: ${outcome.status}`);
     // graphile-worker's backoff takes it from here; the check run already said the database failed.
@@ -138,7 +145,7 @@ export function jobHandlers(deps: WorkerDeps): Required<JobHandlers> {
       log.info(fields, "installation suspended or removed, or repository removed: no backfill");
       return;
     }
-    await guard(fields, async () => {
+    await guard(fields, job.retries ?? 0, async () => {
       const octokit = await deps.octokitFor(job.installationId);
       const repository = await repositoryOf(octokit, job);
       await deps.recorder.repositories(job.installationId, [repository], []);

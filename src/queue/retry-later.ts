@@ -13,3 +13,14 @@ export class RetryLaterError extends Error {
     super(message, options);
   }
 }
+
+/** The longest a job is put back for at once. */
+const MAX_BACKOFF_SECONDS = 3_600;
+
+/**
+ * How long to put a job back after a passing GitHub failure: never sooner than GitHub asked, and
+ * at least 15 s doubled for each earlier put-back of the same job (15, 30, 60 s, … up to an hour).
+ */
+export function backoffSeconds(askedSeconds: number, retries: number): number {
+  return Math.max(askedSeconds, Math.min(MAX_BACKOFF_SECONDS, 15 * 2 ** retries));
+}
