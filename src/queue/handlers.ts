@@ -60,7 +60,9 @@ export function jobHandlers(deps: WorkerDeps): Required<JobHandlers> {
       }
       const seconds = retryAfterSeconds(error);
       if (seconds !== undefined)
-        throw new RetryLaterError(seconds, (error as Error).message, { cause: error });
+        throw new RetryLaterError(backoffSeconds(seconds, retries), (error as Error).message, {
+          cause: error,
+        });
       throw error;
     }
   };
