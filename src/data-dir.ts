@@ -15,3 +15,16 @@ export function resolveDataDir(env: NodeJS.ProcessEnv): string {
   if (dir.startsWith("memory://") || isAbsolute(dir)) return dir;
   return resolve(dir);
 }
+
+/** The database the environment names (DATABASE_URL, DATABASE_SCHEMA, DATA_DIR), for the app and the CLI alike. */
+export function databaseFromEnv(env: NodeJS.ProcessEnv): {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  schema?: string;
+} {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    dataDir: resolveDataDir(env),
+    ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
+  };
+}

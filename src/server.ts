@@ -6,15 +6,15 @@
 import { pathToFileURL } from "node:url";
 import { type ApplicationFunctionOptions, type Probot, run, type Server } from "probot";
 import { gitopsIngest, settlePendingImports } from "./app.js";
-import { resolveDataDir } from "./data-dir.js";
+import { databaseFromEnv } from "./data-dir.js";
 import { type OpenedDatabase, openDatabase } from "./db/connect.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createRecorder } from "./db/recorder.js";
 import { appOctokit, type OctokitTuning } from "./github/octokit.js";
 import type { Octokit } from "./github/types.js";
 import { healthHandler } from "./health.js";
-import { jobHandlers } from "./queue/handlers.js";
-import { type Queue, startQueue } from "./queue/queue.js";
+import { startAppQueue } from "./queue/app-queue.js";
+import type { Queue } from "./queue/queue.js";
 import { queueSettings } from "./queue/settings.js";
 import { rootWebhookHandler } from "./root-webhooks.js";
 
@@ -50,15 +50,11 @@ export async function start(options: StartOptions = {}): Promise<Started> {
   // Probot calls this only with credentials, so setup mode never creates or migrates a database.
   const appFn = async (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     log = app.log;
-    const dataDir = resolveDataDir(env);
     const settings = queueSettings(env);
+    const where = databaseFromEnv(env);
+    const { dataDir } = where;
     // The embedded database is served over a private socket so the queue's pool connects to it too.
-    database = await openDatabase({
-      databaseUrl: env.DATABASE_URL,
-      dataDir,
-      serve: true,
-      ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
-    });
+    database = await openDatabase({ ...where, serve: true });
     if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
       app.log.warn(
         { dataDir },
@@ -68,32 +64,16 @@ export async function start(options: StartOptions = {}): Promise<Started> {
     const migrated = await migrateToLatest(database.db);
     const recorder = createRecorder(database.db);
     app.log.info({ database: database.kind, migrationsApplied: migrated.applied }, "database ready");
-    const octokitFor = async (installationId: number) => (await app.auth(installationId)) as Octokit;
-    const started = await startQueue({
-      connectionString: database.connectionString ?? "",
-      workerSchema: settings.workerSchema,
-      db: database.db,
+    const started = await startAppQueue({
+      database,
+      settings,
+      recorder,
+      octokitFor: async (installationId) => (await app.auth(installationId)) as Octokit,
       log: app.log,
-      concurrency: settings.concurrency,
-      reconcileIntervalSeconds: settings.reconcileIntervalSeconds,
-      heartbeatMs: settings.heartbeatMs,
-      staleAfterMs: settings.staleAfterMs,
-      shutdownTimeoutMs: settings.shutdownTimeoutMs,
-      // One process owns the embedded database: locks left by an earlier run are orphans at once.
-      singleInstance: database.kind === "pglite",
-      handlers: jobHandlers({
-        db: database.db,
-        recorder,
-        octokitFor,
-        enqueuer: () => {
-          if (!queue) throw new Error("the job queue is not started");
-          return queue;
-        },
-        log: app.log,
-        ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
-      }),
+      sweeps: true,
+      ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
     });
-    queue = started;
+    queue = started.queue;
     app.log.info(
       { concurrency: settings.concurrency, reconcileIntervalSeconds: settings.reconcileIntervalSeconds },
       "job queue started",
@@ -102,7 +82,7 @@ export async function start(options: StartOptions = {}): Promise<Started> {
     addHandler(await rootWebhookHandler(app));
     await gitopsIngest({
       recorder,
-      jobs: started,
+      jobs: started.queue,
       reconcileEnabled: settings.reconcileIntervalSeconds > 0,
       ...(options.checkStartAfterMs !== undefined ? { checkStartAfterMs: options.checkStartAfterMs } : {}),
     })(app);

@@ -378,7 +378,11 @@ describe("a push with files in raw/", () => {
 });
 
 describe("the branch moves during ingestion", () => {
-  it("on a 422 from the ref update, puts the same commit on top of a new head that changed nothing it depends on", async () => {
+  /**
+   * A push of one raw file whose first compare-and-swap is refused: the branch has moved to newHead
+   * (the caller mocks newHead's tree and what follows).
+   */
+  function raceOnFirstUpdate() {
     const head = sha("race-head-1");
     const newHead = sha("race-head-2");
     const a = vpcYaml("vpc-a", 1, 1001);
@@ -389,8 +393,13 @@ describe("the branch moves during ingestion", () => {
     github.commit(head, files);
     github.createCheck(31).graphql().createTrees(tree1).createCommit(commit1);
     github.updateRef("main", "stale");
-    // Someone pushed a README change meanwhile: the raw file, managed/ and the configuration are as read.
     github.getRef("main", newHead);
+    return { head, newHead, a, files, tree1, tree2, commit1, commit2 };
+  }
+
+  it("on a 422 from the ref update, puts the same commit on top of a new head that changed nothing it depends on", async () => {
+    const { head, newHead, a, files, tree1, tree2, commit1, commit2 } = raceOnFirstUpdate();
+    // Someone pushed a README change meanwhile: the raw file, managed/ and the configuration are as read.
     const baseTree2 = github.commit(newHead, { ...files, "README.md": "# moved\n" });
     github.createTrees(tree2).createCommit(commit2).updateRef("main").updateCheck(31);
 
@@ -425,19 +434,10 @@ describe("the branch moves during ingestion", () => {
   });
 
   it("on a 422 from the ref update, supersedes the run and ingests again on a new head that changed a file it archives", async () => {
-    const head = sha("race-head-1");
-    const newHead = sha("race-head-2");
-    const a = vpcYaml("vpc-a", 1, 1001);
+    const { head, newHead, tree2, commit1, commit2 } = raceOnFirstUpdate();
     const edited = vpcYaml("vpc-a", 1, 1011);
-    const files: Files = { [`${RAW}/a.yaml`]: a };
-    const [tree1, tree2] = [sha("race-tree-1"), sha("race-tree-2")];
-    const [commit1, commit2] = [sha("race-commit-1"), sha("race-commit-2")];
-    github.appInfo().token().noConfig();
-    github.commit(head, files);
-    github.createCheck(31).graphql().createTrees(tree1).createCommit(commit1);
-    github.updateRef("main", "stale").updateCheck(31);
+    github.updateCheck(31);
     // Someone edited the raw file meanwhile: the plan no longer holds. The new head is read once.
-    github.getRef("main", newHead);
     const baseTree2 = github.commit(newHead, { [`${RAW}/a.yaml`]: edited });
     github
       .createCheck(32)

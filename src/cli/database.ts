@@ -1,5 +1,5 @@
 /** The CLI's database commands: migrate, and what the app recorded (imports, current resources). */
-import { resolveDataDir } from "../data-dir.js";
+import { databaseFromEnv } from "../data-dir.js";
 import { openDatabase } from "../db/connect.js";
 import { type ImportSummary, listImports } from "../db/imports.js";
 import { migrateToLatest, migrationStatus } from "../db/migrate.js";
@@ -23,12 +23,9 @@ export async function databaseCommand(parsed: ParsedCommand): Promise<number> {
   }
   if (command === "resources" && !options.repo) throw new UsageError("resources needs --repo owner/name");
   const env = process.env;
-  const dataDir = resolveDataDir(env);
-  const database = await openDatabase({
-    databaseUrl: env.DATABASE_URL,
-    dataDir,
-    ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
-  });
+  const where = databaseFromEnv(env);
+  const { dataDir } = where;
+  const database = await openDatabase(where);
   try {
     if (command === "migrate" && options.status) {
       const status = await migrationStatus(database.db);

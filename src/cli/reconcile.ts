@@ -5,14 +5,15 @@
  */
 import { readFile } from "node:fs/promises";
 import { Probot } from "probot";
-import { resolveDataDir } from "../data-dir.js";
+import { databaseFromEnv } from "../data-dir.js";
 import { openDatabase } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { createRecorder } from "../db/recorder.js";
 import { appOctokit } from "../github/octokit.js";
 import type { Octokit } from "../github/types.js";
-import { jobHandlers, reconcileOnce, type WorkerDeps } from "../queue/handlers.js";
-import { type Queue, startQueue } from "../queue/queue.js";
+import { startAppQueue } from "../queue/app-queue.js";
+import { reconcileOnce } from "../queue/handlers.js";
+import type { Queue } from "../queue/queue.js";
 import { queueSettings } from "../queue/settings.js";
 import { type ParsedCommand, positiveInteger, repository } from "./args.js";
 import { print } from "./database.js";
@@ -47,36 +48,20 @@ export async function reconcileCommand(parsed: ParsedCommand): Promise<number> {
     ...(env.GHE_HOST ? { baseUrl: `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}/api/v3` } : {}),
   });
 
-  const database = await openDatabase({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: resolveDataDir(env),
-    serve: true,
-    ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
-  });
+  const database = await openDatabase({ ...databaseFromEnv(env), serve: true });
   let queue: Queue | undefined;
   try {
     await migrateToLatest(database.db);
-    const deps: WorkerDeps = {
-      db: database.db,
+    const started = await startAppQueue({
+      database,
+      settings,
       recorder: createRecorder(database.db),
       octokitFor: async (id) => (await probot.auth(id)) as Octokit,
-      enqueuer: () => {
-        if (!queue) throw new Error("the job queue is not started");
-        return queue;
-      },
       log: log as never,
-    };
-    queue = await startQueue({
-      connectionString: database.connectionString ?? "",
-      workerSchema: settings.workerSchema,
-      db: database.db,
-      log,
-      concurrency: settings.concurrency,
-      heartbeatMs: settings.heartbeatMs,
-      staleAfterMs: settings.staleAfterMs,
-      singleInstance: database.kind === "pglite",
-      handlers: jobHandlers(deps),
+      sweeps: false,
     });
+    queue = started.queue;
+    const { deps } = started;
     const summary = await reconcileOnce(deps, repo ? { fullName: repo } : {});
     const deadline = Date.now() + timeoutMs;
     let busy = await queue.busyJobs();

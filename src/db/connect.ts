@@ -110,9 +110,11 @@ function redact(url: string): string {
   }
 }
 
+/** snake_case in Postgres, camelCase here (see schema.ts). */
+const camelCase = () => [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
+
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
-  const plugins = [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
 
   if (options.databaseUrl) return openPostgres(options.databaseUrl, schema, options, "postgres");
   if (options.serve) {
@@ -146,7 +148,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   }
   // PGlite has a single session, so a plain SET holds for every later query.
   if (schema) await pglite.exec(`create schema if not exists ${schema}; set search_path to ${schema}`);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins, log: options.log });
+  const db = new Kysely<Database>({
+    dialect: new PGliteDialect(pglite),
+    plugins: camelCase(),
+    log: options.log,
+  });
   registry.set(db.getExecutor().adapter, { kind: "pglite", schema: schema ?? "public" });
   return { db, kind: "pglite", close: () => db.destroy() };
 }
@@ -161,7 +167,6 @@ async function openPostgres(
   options: OpenDatabaseOptions,
   kind: DatabaseKind,
 ): Promise<OpenedDatabase> {
-  const plugins = [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
   const singleSession = kind === "pglite";
   const clientConfig: pg.ClientConfig = {
     connectionString: url,
@@ -202,7 +207,11 @@ async function openPostgres(
     const where = singleSession ? "the embedded database" : `Postgres at ${redact(url)}`;
     throw new Error(`cannot connect to ${where}: ${(error as Error).message}`, { cause: error });
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins, log: options.log });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: camelCase(),
+    log: options.log,
+  });
   // The lock's sessions wait on lock_timeout only (no statement bound): see lock.ts.
   const lockPool = singleSession
     ? undefined

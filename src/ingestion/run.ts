@@ -273,7 +273,7 @@ async function attemptIngestion(
     return {
       status: error instanceof DatabaseError ? "database-error" : "failed",
       checkRunId,
-      ...(retry !== undefined ? { retryAfterSeconds: retry } : {}),
+      ...retrying(retry),
     };
   }
 }
@@ -315,6 +315,10 @@ function retryIn(deps: Pick<IngestionDeps, "retryDelaySeconds">, error: unknown)
   const asked = retryAfterSeconds(error);
   return asked === undefined ? undefined : (deps.retryDelaySeconds?.(asked) ?? asked);
 }
+
+/** The outcome's retryAfterSeconds, when there is one. */
+const retrying = (seconds: number | undefined) =>
+  seconds === undefined ? {} : { retryAfterSeconds: seconds };
 
 /** What a failed run says: nothing was committed, why, and what to do (or what the app will do). */
 function failureResult(
@@ -486,7 +490,7 @@ export async function reportUnreadableConfig(
     annotations: [],
   });
   const retry = retryIn(deps, error);
-  return { status: "failed", checkRunId, ...(retry !== undefined ? { retryAfterSeconds: retry } : {}) };
+  return { status: "failed", checkRunId, ...retrying(retry) };
 }
 
 /** A re-run asked on a commit that is no longer the branch head: answer there, commit nothing. */
@@ -548,12 +552,11 @@ async function reportFailure(
         : "ingestion failed",
   );
   const retry = busy ? undefined : retryIn(deps, error);
-  const retrying = retry !== undefined ? { retryAfterSeconds: retry } : {};
   try {
     const checkRunId = await oneShotCheck(deps, request, head).complete(failureResult(error, deps, retry));
-    return { status, checkRunId, ...retrying };
+    return { status, checkRunId, ...retrying(retry) };
   } catch (reportError) {
     deps.log.error({ err: reportError }, "could not report the failure in a check run");
-    return { status, ...retrying };
+    return { status, ...retrying(retry) };
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Logger } from "probot";
+import type { ConfigResult } from "../config.js";
 import { failedImportsDue } from "../db/imports.js";
 import { activeRepositories, mayWorkOn, rememberIngestSettings } from "../db/installations.js";
 import type { Database } from "../db/schema.js";
@@ -70,32 +71,24 @@ export function jobHandlers(deps: WorkerDeps): Required<JobHandlers> {
   /** The repository as the job knows it, or as GitHub tells it (default branch, node id). */
   const repositoryOf = async (octokit: Octokit, job: IngestJob | BackfillJob): Promise<RepositoryInfo> => {
     const known = job as IngestJob;
-    if (known.defaultBranch && known.nodeId) {
-      return {
-        githubId: job.repositoryId,
-        installationId: job.installationId,
-        fullName: job.fullName,
-        defaultBranch: known.defaultBranch,
-        nodeId: known.nodeId,
-      };
-    }
-    const { data } = await octokit.rest.repos.get({ ...repoFromFullName(job.fullName) });
-    return {
-      // The id the job was queued under (GitHub's, from the webhook) keeps the records together.
-      githubId: job.repositoryId,
-      installationId: job.installationId,
-      fullName: data.full_name,
-      defaultBranch: data.default_branch,
-      nodeId: data.node_id,
-    };
+    const told =
+      known.defaultBranch && known.nodeId
+        ? { fullName: job.fullName, defaultBranch: known.defaultBranch, nodeId: known.nodeId }
+        : await octokit.rest.repos.get({ ...repoFromFullName(job.fullName) }).then(({ data }) => ({
+            fullName: data.full_name,
+            defaultBranch: data.default_branch,
+            nodeId: data.node_id,
+          }));
+    // The id the job was queued under (GitHub's, from the webhook) keeps the records together.
+    return { githubId: job.repositoryId, installationId: job.installationId, ...told };
   };
 
   const remember =
-    (repositoryId: number) => async (config: { config: { branches: string[]; roots: string[] } }) => {
-      await rememberIngestSettings(db, repositoryId, {
-        branches: config.config.branches,
-        roots: config.config.roots,
-      }).catch((error: unknown) => log.warn({ err: error }, "could not remember the repository's settings"));
+    (repositoryId: number) =>
+    async ({ config }: ConfigResult) => {
+      await rememberIngestSettings(db, repositoryId, config).catch((error: unknown) =>
+        log.warn({ err: error }, "could not remember the repository's settings"),
+      );
     };
 
   const ingest: JobHandlers["ingest"] = async (job, context) => {

@@ -328,8 +328,8 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
       await scheduleReconcile(helpers.addJob, new Date(Date.now() + intervalSeconds * 1000), "replace");
     };
 
-  let firstSweep = true;
-  const sweep = async () => {
+  /** Heartbeat, restart after database trouble, and freeing of locks older than `staleMs` no live instance claims. */
+  const sweep = async (staleMs = staleAfterMs) => {
     try {
       await heartbeat(db, instanceId, lockIds);
       if (databaseTrouble !== undefined) {
@@ -337,15 +337,7 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
         databaseTrouble = undefined;
         restartRunner(reason);
       }
-      const fresh = firstSweep && options.singleInstance;
-      firstSweep = false;
-      const sweepOptions = {
-        db,
-        workerSchema,
-        instanceId,
-        ownLockIds: lockIds,
-        staleAfterMs: fresh ? 0 : staleAfterMs,
-      };
+      const sweepOptions = { db, workerSchema, instanceId, ownLockIds: lockIds, staleAfterMs: staleMs };
       const orphans = await orphanedWorkers(sweepOptions);
       if (orphans.length > 0) {
         await utils.forceUnlockWorkers(orphans);
@@ -470,8 +462,9 @@ export async function startQueue(options: QueueOptions): Promise<Queue> {
     throw error;
   }
   supervise(runner);
-  await sweep();
-  const timer = setInterval(sweep, heartbeatMs);
+  // One process owns the embedded database: any lock left is an earlier run's, freed at once.
+  await sweep(options.singleInstance ? 0 : staleAfterMs);
+  const timer = setInterval(() => void sweep(), heartbeatMs);
 
   if (reconcile) await scheduleReconcile(utils.addJob, new Date(), "preserve_run_at");
 

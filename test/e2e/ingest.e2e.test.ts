@@ -20,6 +20,16 @@ afterEach(async () => {
 const lsTree = async (rev: string, path: string) =>
   (await gitIn(h.gh, "ls-tree", "-r", "--name-only", rev, "--", path)).split("\n").filter(Boolean);
 
+/** Pushes the sample inbox; a colleague's commit lands just before the app's compare-and-swap. */
+async function pushWhileAColleaguePushes(colleague: Record<string, string>, message: string) {
+  let lateSha = "";
+  h.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, async () => {
+    lateSha = await pushFiles(h.gh, "main", colleague, message);
+  });
+  const pushed = await h.push(sampleInbox());
+  return { pushed, lateSha };
+}
+
 describe("a push into raw/", () => {
   it("ends as one ingestion commit on top of the push, 48 managed files, originals archived, and a green check", async () => {
     const pushed = await h.push(sampleInbox(), "add fabric-1 inbox");
@@ -141,11 +151,7 @@ describe("a push into raw/", () => {
 
   it("starts again on the new head when the branch moves under it (422), never forcing", async () => {
     const other = { [`${RAW}/late.yaml`]: vpcYaml("late-vpc", 7, 1007) };
-    let lateSha = "";
-    h.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, async () => {
-      lateSha = await pushFiles(h.gh, "main", other, "a colleague pushes meanwhile");
-    });
-    const pushed = await h.push(sampleInbox());
+    const { pushed, lateSha } = await pushWhileAColleaguePushes(other, "a colleague pushes meanwhile");
     await h.waitForChecks(pushed.after);
     await h.waitForChecks(lateSha);
     const head = await h.head();
@@ -163,16 +169,10 @@ describe("a push into raw/", () => {
   });
 
   it("puts its commit on top of a colleague's unrelated commit that moved the branch (422), never forcing", async () => {
-    let lateSha = "";
-    h.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, async () => {
-      lateSha = await pushFiles(
-        h.gh,
-        "main",
-        { "README.md": "# the fabric\n" },
-        "a colleague edits the README",
-      );
-    });
-    const pushed = await h.push(sampleInbox());
+    const { pushed, lateSha } = await pushWhileAColleaguePushes(
+      { "README.md": "# the fabric\n" },
+      "a colleague edits the README",
+    );
     const [check] = await h.waitForChecks(pushed.after);
     expect(check).toMatchObject({
       conclusion: "success",
@@ -195,11 +195,10 @@ describe("a push into raw/", () => {
 
   it("starts again on the new head when a colleague's push changed a file the run archives (422), never forcing", async () => {
     const changed = { [`${RAW}/test-vpc-2.yaml`]: vpcYaml("test-vpc-2", 2, 1012) };
-    let lateSha = "";
-    h.gh.beforeNext({ method: "POST", path: /^\/graphql$/, body: /updateRefs\(/ }, async () => {
-      lateSha = await pushFiles(h.gh, "main", changed, "a colleague edits a file meanwhile");
-    });
-    const pushed = await h.push(sampleInbox());
+    const { pushed, lateSha } = await pushWhileAColleaguePushes(
+      changed,
+      "a colleague edits a file meanwhile",
+    );
     await h.waitForChecks(pushed.after);
     await h.waitForChecks(lateSha);
     const head = await h.head();

@@ -82,6 +82,36 @@ function processEnv(
   };
 }
 
+/**
+ * Pushes files to an empty branch and delivers the webhook (answered 200); the app process gets
+ * `signal` as its job writes the ingestion's tree, and GitHub holds that answer for `holdMs`.
+ * Resolves with the pushed commit once the process has exited.
+ */
+async function pushAndSignalMidJob(
+  gh: Standin,
+  app: ServerProcess,
+  files: Record<string, string>,
+  signal: NodeJS.Signals,
+  holdMs = 0,
+): Promise<string> {
+  const after = await pushFiles(gh, "main", files, `${Object.keys(files).length} files`);
+  let exited: Promise<void> | undefined;
+  gh.beforeNext({ method: "POST", path: /\/git\/trees$/ }, async () => {
+    exited = app.kill(signal);
+    await new Promise((r) => setTimeout(r, holdMs));
+  });
+  const response = await postWebhook(
+    app.url,
+    "push",
+    pushPayloadFor(gh, "0".repeat(40), after, Object.keys(files)),
+  );
+  expect(response.status).toBe(200);
+  for (let i = 0; i < 600 && !exited; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(exited).toBeDefined();
+  await exited;
+  return after;
+}
+
 async function harness(options: Parameters<typeof startHarness>[0]): Promise<Harness> {
   const h = await startHarness(options);
   cleanups.push(() => h.stop());
@@ -156,22 +186,8 @@ describe.each(backends)("the job queue on $name", { timeout: 180_000 }, (backend
     let app: ServerProcess = await startServerProcess(env);
     cleanups.push(() => app.stop());
 
-    const files = manyVpcFiles(20);
-    const after = await pushFiles(gh, "main", files, "twenty files");
     // The app dies as it writes the ingestion's tree: the job has begun, nothing has landed.
-    let killed: Promise<void> | undefined;
-    gh.beforeNext({ method: "POST", path: /\/git\/trees$/ }, () => {
-      killed = app.kill("SIGKILL");
-    });
-    const response = await postWebhook(
-      app.url,
-      "push",
-      pushPayloadFor(gh, "0".repeat(40), after, Object.keys(files)),
-    );
-    expect(response.status).toBe(200);
-    for (let i = 0; i < 600 && !killed; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(killed).toBeDefined();
-    await killed;
+    const after = await pushAndSignalMidJob(gh, app, manyVpcFiles(20), "SIGKILL");
     expect((await gitIn(gh, "rev-parse", "main")).trim()).toBe(after);
     expect(gh.checkRuns().filter((c) => c.head_sha === after && c.status === "completed")).toEqual([]);
 
@@ -200,22 +216,8 @@ describe.each(backends)("the job queue on $name", { timeout: 180_000 }, (backend
     const database = await backend.database();
     const app = await startServerProcess(processEnv(gh, database));
     cleanups.push(() => app.stop());
-    const files = manyVpcFiles(5);
-    const after = await pushFiles(gh, "main", files, "five files");
     // SIGTERM arrives while the job writes its tree, and GitHub is slow to answer that request.
-    let terminated: Promise<void> | undefined;
-    gh.beforeNext({ method: "POST", path: /\/git\/trees$/ }, async () => {
-      terminated = app.kill("SIGTERM");
-      await new Promise((r) => setTimeout(r, 1_500));
-    });
-    const response = await postWebhook(
-      app.url,
-      "push",
-      pushPayloadFor(gh, "0".repeat(40), after, Object.keys(files)),
-    );
-    expect(response.status).toBe(200);
-    for (let i = 0; i < 600 && !terminated; i++) await new Promise((r) => setTimeout(r, 50));
-    await terminated;
+    const after = await pushAndSignalMidJob(gh, app, manyVpcFiles(5), "SIGTERM", 1_500);
     expect(app.exitCode()).toBe(0);
     // The job was let finish: its commit landed and its check run is completed.
     const head = (await gitIn(gh, "rev-parse", "main")).trim();

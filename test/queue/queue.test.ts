@@ -19,6 +19,14 @@ const push = (repositoryId: number, branch: string, n: number): IngestJob => ({
 // The embedded database alone takes 15–20 s to start on a loaded machine: more than vitest's 30 s default leaves.
 const SLOW = { timeout: 120_000 };
 
+/** Adds jobs to a test database's queue without running any, as the webhook handler does. */
+const enqueuerOn = (database: QueueDatabase) =>
+  openJobEnqueuer({
+    connectionString: database.connectionString,
+    workerSchema: database.workerSchema,
+    log: recordingLogger(),
+  });
+
 const noBackfill = async () => {
   throw new Error("no backfill expected");
 };
@@ -58,11 +66,7 @@ describe.each(queueBackends)("job queue on $name", (backend) => {
     SLOW,
     async () => {
       const database = await open();
-      const enqueuer = await openJobEnqueuer({
-        connectionString: database.connectionString,
-        workerSchema: database.workerSchema,
-        log: recordingLogger(),
-      });
+      const enqueuer = await enqueuerOn(database);
       const added = [];
       for (let n = 1; n <= 10; n++) added.push(await enqueuer.enqueueIngest(push(11, "main", n)));
       await enqueuer.enqueueIngest(push(11, "lab", 11));
@@ -98,11 +102,7 @@ describe.each(queueBackends)("job queue on $name", (backend) => {
     SLOW,
     async () => {
       const database = await open();
-      const enqueuer = await openJobEnqueuer({
-        connectionString: database.connectionString,
-        workerSchema: database.workerSchema,
-        log: recordingLogger(),
-      });
+      const enqueuer = await enqueuerOn(database);
       const first = { ...push(12, "main", 1), beforeSha: "a".repeat(40), changedPaths: ["x/raw/1.yaml"] };
       const second = {
         ...push(12, "main", 2),
@@ -259,11 +259,7 @@ describe.each(queueBackends)("job queue on $name", (backend) => {
         fullName: "acme/repo-71",
         deliveryId: "install-1",
       };
-      const enqueuer = await openJobEnqueuer({
-        connectionString: database.connectionString,
-        workerSchema: database.workerSchema,
-        log: recordingLogger(),
-      });
+      const enqueuer = await enqueuerOn(database);
       const queued = [await enqueuer.enqueueBackfill(backfill), await enqueuer.enqueueBackfill(backfill)];
       await enqueuer.close();
       expect(queued.map((q) => q.coalesced)).toEqual([false, true]);
@@ -345,11 +341,7 @@ describe.each(queueBackends)("job queue on $name", (backend) => {
     const stopping = queue.stop({ timeoutMs: 20_000 }).then(() => {
       stopped = true;
     });
-    const enqueuer = await openJobEnqueuer({
-      connectionString: database.connectionString,
-      workerSchema: database.workerSchema,
-      log: recordingLogger(),
-    });
+    const enqueuer = await enqueuerOn(database);
     await enqueuer.enqueueIngest(push(42, "main", 2));
     await enqueuer.close();
     expect(stopped).toBe(false);
